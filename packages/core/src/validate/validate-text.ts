@@ -1,0 +1,58 @@
+import type { Issue } from '../errors.ts';
+import { loadDocuments } from '../yaml/load.ts';
+import { placeholderNames } from '../yaml/placeholders.ts';
+import type { DocumentResult, ValidateTextOptions, ValidationResult } from './types.ts';
+import { checkObject, objectLabel } from './validate-object.ts';
+
+function byPosition(a: Issue, b: Issue): number {
+  const la = a.source?.line ?? 0;
+  const lb = b.source?.line ?? 0;
+  return la - lb || (a.source?.col ?? 0) - (b.source?.col ?? 0);
+}
+
+/** Whether a text is treated as a clusterctl template under the given option. */
+export function usesPlaceholders(text: string, mode: ValidateTextOptions['placeholders']): boolean {
+  if (mode === 'on') return true;
+  if (mode === 'off') return false;
+  return text.includes('${');
+}
+
+/**
+ * Validates every document of a (multi-document) YAML text like an API server create, and
+ * ties each finding to its file, line and column. YAML problems (syntax, duplicate keys,
+ * YAML 1.1 hazards) are findings too; nothing here throws on bad input.
+ */
+export async function validateText(text: string, options: ValidateTextOptions = {}): Promise<ValidationResult> {
+  const file = options.file ?? '<text>';
+  const placeholders = usesPlaceholders(text, options.placeholders);
+  const docs = loadDocuments(text, { file, placeholders });
+  const documents: DocumentResult[] = [];
+  for (const doc of docs) {
+    if (doc.value === undefined || doc.value === null) {
+      if (doc.issues.length > 0) {
+        documents.push({ index: doc.index, object: objectLabel(undefined, doc.index), apiVersion: undefined, kind: undefined, checked: false, issues: doc.issues });
+      }
+      continue;
+    }
+    const check = await checkObject(doc.value, { placeholders }, doc.index);
+    const located: Issue[] = check.issues.map(({ atKey, ...issue }) => {
+      const pos = doc.locate(issue.path, { key: atKey });
+      return { ...issue, source: { file, line: pos.line, col: pos.col } };
+    });
+    const yamlIssues = doc.issues.map((i) => ({ ...i, object: check.object }));
+    documents.push({
+      index: doc.index,
+      object: check.object,
+      apiVersion: check.apiVersion,
+      kind: check.kind,
+      checked: check.checked,
+      issues: [...yamlIssues, ...located].sort(byPosition),
+    });
+  }
+  return {
+    file,
+    documents,
+    issues: documents.flatMap((d) => d.issues),
+    placeholders: placeholders ? placeholderNames(text) : [],
+  };
+}
