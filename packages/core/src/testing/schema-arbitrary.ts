@@ -92,15 +92,26 @@ function arrayArb(node: SchemaNode, depth: number, maxDepth: number): fc.Arbitra
 function objectArb(node: SchemaNode, depth: number, maxDepth: number): fc.Arbitrary<Record<string, unknown>> {
   const properties = props(node);
   const required = new Set((node['required'] as string[] | undefined) ?? []);
-  const keys = Object.keys(properties).filter((k) => required.has(k) || depth < maxDepth);
   const minProperties = (node['minProperties'] as number | undefined) ?? 0;
+  // Past maxDepth only required fields, unless the object must have more (minProperties).
+  const keys = Object.keys(properties).filter((k) => required.has(k) || depth < maxDepth || minProperties > required.size);
   if (keys.length > 0) {
     const model: Record<string, fc.Arbitrary<unknown>> = {};
     for (const k of keys) model[k] = valueArb(properties[k]!, depth + 1, maxDepth);
     const requiredKeys = keys.filter((k) => required.has(k));
-    return fc
-      .record(model, { requiredKeys })
-      .filter((o) => Object.keys(o).length >= minProperties) as fc.Arbitrary<Record<string, unknown>>;
+    const maxProperties = node['maxProperties'] as number | undefined;
+    if (maxProperties !== undefined || minProperties > requiredKeys.length) {
+      // Pick the optional keys first so that min/maxProperties hold by construction.
+      const optional = keys.filter((k) => !required.has(k));
+      const room = Math.max(0, (maxProperties ?? keys.length) - requiredKeys.length);
+      const need = Math.min(room, Math.max(0, minProperties - requiredKeys.length));
+      return fc.subarray(optional, { minLength: need, maxLength: room }).chain((picked) => {
+        const chosen: Record<string, fc.Arbitrary<unknown>> = {};
+        for (const k of [...requiredKeys, ...picked]) chosen[k] = model[k]!;
+        return fc.record(chosen) as fc.Arbitrary<Record<string, unknown>>;
+      });
+    }
+    return fc.record(model, { requiredKeys }) as fc.Arbitrary<Record<string, unknown>>;
   }
   const extra = node['additionalProperties'];
   if (extra !== undefined && typeof extra === 'object' && extra !== null) {

@@ -169,9 +169,21 @@ function describe(e: ValidatorError, data: unknown, schema: SchemaNode): SchemaF
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return { code: codeFor(path, 'SCHEMA'), path, atKey: false, subject: value, message: `${show(value)} ${e.message ?? 'is out of range'}` };
-    case 'minProperties':
-    case 'maxProperties':
-      return { code: codeFor(path, 'SCHEMA'), path, atKey: false, subject: value, message: `${e.message ?? 'wrong number of fields'}` };
+    case 'minProperties': {
+      const n = Number(p['limit']);
+      return { code: codeFor(path, 'SCHEMA'), path, atKey: false, subject: value, message: `must set at least ${n} field${n === 1 ? '' : 's'}; ${allowedKeys(schema, path)}` };
+    }
+    case 'maxProperties': {
+      const n = Number(p['limit']);
+      const set = value !== null && typeof value === 'object' ? Object.keys(value).join(', ') : '';
+      return {
+        code: codeFor(path, 'SCHEMA'),
+        path,
+        atKey: false,
+        subject: value,
+        message: `must set at most ${n} field${n === 1 ? '' : 's'} (they are alternatives), has ${set}`,
+      };
+    }
     default:
       return { code: codeFor(path, 'SCHEMA'), path, atKey: false, subject: value, message: `${e.message ?? e.keyword} (${e.keyword})` };
   }

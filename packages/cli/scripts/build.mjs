@@ -1,0 +1,98 @@
+// Builds the capi-gen CLI: a `tsc --noEmit` typecheck, then one esbuild bundle in dist/.
+//
+//   node scripts/build.mjs                 typecheck + bundle (what `pnpm build` runs)
+//   node scripts/build.mjs --no-typecheck  bundle only (the CLI tests use this when dist is stale)
+//
+// The bundle has no runtime dependencies: @capi-gen/core is bundled from its TypeScript sources
+// (the `source` export condition) together with yaml, the CEL library and @capi-gen/crds. With
+// splitting, every `import()` becomes its own chunk under dist/chunks/: each precompiled CRD
+// validator and schema is loaded only when a document of that kind is validated, and the
+// validate command itself is loaded only when it runs (`--help` stays cheap). Chunk names are
+// content hashes, so two builds of the same sources are byte-identical.
+//
+// Startup time is most of a typical run (`validate` on a few documents must stay under 150 ms
+// for the whole process), so the bundle is minified, and yaml is taken as its ES module build
+// (see yamlEsm below).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const pkgDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const distDir = join(pkgDir, 'dist');
+const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+const args = new Set(process.argv.slice(2));
+
+if (!args.has('--no-typecheck')) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { cwd: pkgDir, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('capi-gen build: typecheck failed (tsc -p packages/cli/tsconfig.json); fix the errors above');
+    process.exit(1);
+  }
+}
+
+// yaml's `node` export is CommonJS, which esbuild can neither tree-shake nor load without a
+// require() shim; its ES module build (the `default` export, same code) is smaller and faster to
+// start. The node platform always applies the `node` condition, so point `yaml` at it directly.
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, async (a) => {
+      const r = await b.resolve('yaml/package.json', { kind: a.kind, resolveDir: a.resolveDir });
+      if (r.errors.length > 0) return { errors: r.errors };
+      return { path: join(dirname(r.path), 'browser', 'index.js') };
+    });
+  },
+};
+
+rmSync(distDir, { recursive: true, force: true });
+const result = await esbuild.build({
+  absWorkingDir: pkgDir,
+  entryPoints: { 'capi-gen': 'src/main.ts' },
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Workspace packages resolve to their TypeScript sources, as in vitest.
+  conditions: ['source'],
+  plugins: [yamlEsm],
+  // A bundled CommonJS module that calls require() (of a node builtin) needs a real require in
+  // an ES module; none does today, the banner keeps a future one from failing at run time.
+  banner: { js: "import { createRequire as __capiGenCreateRequire } from 'node:module';\nconst require = __capiGenCreateRequire(import.meta.url);" },
+  define: { CAPI_GEN_VERSION: JSON.stringify(pkg.version) },
+  // Full minification: about 15% less code for V8 to parse on every run.
+  minify: true,
+  legalComments: 'none',
+  sourcemap: false,
+  metafile: true,
+  logLevel: 'warning',
+});
+
+// Nothing may stay external except node builtins: the packed CLI installs with no dependencies.
+const external = new Set();
+for (const output of Object.values(result.metafile.outputs)) {
+  for (const imp of output.imports) {
+    const builtin = imp.path.startsWith('node:') || builtinModules.includes(imp.path);
+    if (imp.external && !builtin) external.add(imp.path);
+  }
+}
+if (external.size > 0) {
+  console.error(`capi-gen build: the bundle imports packages at run time: ${[...external].join(', ')}; bundle them or use node: builtins`);
+  process.exit(1);
+}
+
+// A small size report, useful when watching startup time.
+const sizes = Object.entries(result.metafile.outputs).map(([file, o]) => ({ file, bytes: o.bytes }));
+const main = sizes.find((s) => s.file === 'dist/capi-gen.js');
+const chunks = sizes.filter((s) => s.file.startsWith('dist/chunks/'));
+console.log(
+  `capi-gen build: dist/capi-gen.js ${Math.round((main?.bytes ?? 0) / 1024)} KiB, ` +
+    `${chunks.length} chunks ${Math.round(chunks.reduce((n, s) => n + s.bytes, 0) / 1024)} KiB`,
+);

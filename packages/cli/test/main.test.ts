@@ -1,0 +1,105 @@
+// The command line itself: help, version, unknown commands and options, exit code 2.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_DIR, ensureBuilt, runCli } from './_built-cli.ts';
+
+const USAGE_LINE = 'usage: capi-gen validate <file|dir|->... [--format text|json] [--placeholders auto|on|off] [--quiet]';
+
+beforeAll(ensureBuilt);
+
+describe('capi-gen', () => {
+  it('prints help on --help and exits 0', async () => {
+    // Act
+    const run = await runCli(['--help']);
+    // Assert
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('capi-gen <command> [options]');
+    expect(run.stdout).toContain('validate');
+  });
+
+  it('prints the package version on --version', async () => {
+    // Arrange
+    const { version } = JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')) as { version: string };
+    // Act
+    const run = await runCli(['--version']);
+    // Assert
+    expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('prints validate help on validate --help and exits 0', async () => {
+    // Act
+    const run = await runCli(['validate', '--help']);
+    // Assert
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('capi-gen validate <file|dir|->... [options]');
+  });
+
+  it('exits 2 with help on stderr when called without a command', async () => {
+    // Act
+    const run = await runCli([]);
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('capi-gen <command> [options]');
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    // Act
+    const run = await runCli(['render', 'x.yaml']);
+    // Assert
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `capi-gen: unknown command "render"; run 'capi-gen --help' for the commands\n${USAGE_LINE}\n`,
+    });
+  });
+});
+
+describe('capi-gen validate: usage errors exit 2', () => {
+  it('rejects an unknown option', async () => {
+    // Act
+    const run = await runCli(['validate', '--strict', 'examples/validate/kubeadm-docker-v1beta2.yaml']);
+    // Assert
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `capi-gen: unknown option --strict for validate; run 'capi-gen validate --help' for the options\n${USAGE_LINE}\n`,
+    });
+  });
+
+  it('rejects a bad --format value', async () => {
+    // Act
+    const run = await runCli(['validate', '--format', 'yaml', 'examples/validate/kubeadm-docker-v1beta2.yaml']);
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`capi-gen: --format must be text or json, got "yaml"; use e.g. --format text\n${USAGE_LINE}\n`);
+  });
+
+  it('rejects a bad --placeholders value', async () => {
+    // Act
+    const run = await runCli(['validate', '--placeholders=maybe', 'examples/validate/kubeadm-docker-v1beta2.yaml']);
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`capi-gen: --placeholders must be auto, on or off, got "maybe"; use e.g. --placeholders auto\n${USAGE_LINE}\n`);
+  });
+
+  it('rejects an option without its value', async () => {
+    // Act
+    const run = await runCli(['validate', 'examples/validate/kubeadm-docker-v1beta2.yaml', '--format']);
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`capi-gen: option --format needs a value; run 'capi-gen validate --help' for the options\n${USAGE_LINE}\n`);
+  });
+
+  it('rejects a call without input', async () => {
+    // Act
+    const run = await runCli(['validate']);
+    // Assert
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `capi-gen: validate needs at least one file, directory or - (stdin); e.g. capi-gen validate cluster.yaml\n${USAGE_LINE}\n`,
+    });
+  });
+});
