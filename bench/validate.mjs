@@ -3,7 +3,7 @@
 // Fixtures are generated in a temp dir: a 2-document file (Cluster + DevCluster) and a
 // 1000-document file (500 KubeadmControlPlane v1beta2 + 500 MicroK8sControlPlane v1beta1, each
 // with its own name and a few files/commands, the shape of real control planes). Each case runs
-// as a fresh `node` process RUNS times; the table reports median and p90. For scale it also
+// as a fresh `node` process RUNS times, interleaved; the table reports median and p90. For scale it also
 // times a bare `node -e ''` and a process that only parses the same 1000-document text with the
 // `yaml` package (parseAllDocuments + toJS), which is a floor for any YAML-reading validator.
 // Not a test: nothing is asserted, the numbers go into README "Performance".
@@ -139,20 +139,31 @@ function quantile(xs, q) {
   return s[Math.max(0, i)];
 }
 
-/** Runs the command RUNS times (after one warm-up run for the file cache); wall times in ms. */
-function time(label, args, expectCode) {
-  const times = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== expectCode) {
-      console.error(`bench: ${label} exited ${r.status}, expected ${expectCode}\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
-      process.exit(1);
-    }
-    if (i > 0) times.push(ms);
+/** One whole-process run; wall time in ms. */
+function once(c) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, c.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) {
+    console.error(`bench: ${c.label} exited ${r.status}, expected 0\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
+    process.exit(1);
   }
-  return { label, median: median(times), p90: quantile(times, 0.9) };
+  return ms;
+}
+
+/**
+ * Runs every case RUNS times, round-robin (after one warm-up round for the file cache), so that
+ * load from other processes on the machine hits all cases alike.
+ */
+function timeAll(cases) {
+  const times = cases.map(() => []);
+  for (let i = 0; i <= RUNS; i++) {
+    cases.forEach((c, j) => {
+      const ms = once(c);
+      if (i > 0) times[j].push(ms);
+    });
+  }
+  return cases.map((c, j) => ({ label: c.label, median: median(times[j]), p90: quantile(times[j], 0.9) }));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'capi-gen-bench-'));
@@ -170,12 +181,12 @@ import { readFileSync } from 'node:fs';
 const docs = parseAllDocuments(readFileSync(${JSON.stringify(thousand)}, 'utf8')).map((d) => d.toJS());
 if (docs.length !== 1000) process.exit(3);`;
 
-  const rows = [
-    time("node -e '' (Node startup alone)", ['-e', ''], 0),
-    time('capi-gen validate, 2 documents', [bin, 'validate', two], 0),
-    time('capi-gen validate, 1000 documents', [bin, 'validate', thousand], 0),
-    time('yaml parseAllDocuments + toJS only, same 1000 documents', ['--input-type=module', '-e', parseOnly], 0),
-  ];
+  const rows = timeAll([
+    { label: "node -e '' (Node startup alone)", args: ['-e', ''] },
+    { label: 'capi-gen validate, 2 documents', args: [bin, 'validate', two] },
+    { label: 'capi-gen validate, 1000 documents', args: [bin, 'validate', thousand] },
+    { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly] },
+  ]);
   const cli1000 = rows[2];
   const yaml1000 = rows[3];
 

@@ -89,13 +89,15 @@ export interface RunCliOptions {
   readonly input?: string;
   /** The command to run instead of `node bin/capi-gen.js` (e.g. an installed one). */
   readonly command?: readonly string[];
+  /** The environment; defaults to this process's. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Runs `capi-gen <args>` as a child process and waits for it to exit. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
   const [cmd, ...pre] = options.command ?? [process.execPath, BIN];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd ?? process.execPath, [...pre, ...args], { cwd: options.cwd ?? REPO_DIR, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(cmd ?? process.execPath, [...pre, ...args], { cwd: options.cwd ?? REPO_DIR, env: { ...(options.env ?? process.env), NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

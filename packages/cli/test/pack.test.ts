@@ -9,8 +9,16 @@ import { CLI_DIR, ensureBuilt, REPO_DIR, runCli } from './_built-cli.ts';
 
 const PACK_TIMEOUT_MS = 180_000;
 
+// npm as on a user's machine: without the npm_config_* variables that pnpm exports to the
+// scripts it runs, and quiet, so that npx adds nothing to the CLI's own output.
+const NPM_ENV: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+  npm_config_loglevel: 'error',
+  npm_config_update_notifier: 'false',
+};
+
 function sh(cmd: string, args: readonly string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: NPM_ENV });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -52,7 +60,7 @@ describe('the packed capi-gen tarball', () => {
     // Arrange
     const project = join(dir, 'project');
     // Act
-    const installed = await runCli(['validate', file], { cwd: project, command: ['npx', '--no', 'capi-gen'] });
+    const installed = await runCli(['validate', file], { cwd: project, command: ['npx', '--no', 'capi-gen'], env: NPM_ENV });
     const repo = await runCli(['validate', file], { cwd: project });
     // Assert
     expect(installed).toEqual(repo);
@@ -63,7 +71,7 @@ describe('the packed capi-gen tarball', () => {
     // Arrange
     const project = join(dir, 'project');
     // Act
-    const installed = await runCli(['validate', '--format', 'json', 'valid.yaml', 'broken.yaml'], { cwd: project, command: ['npx', '--no', 'capi-gen'] });
+    const installed = await runCli(['validate', '--format', 'json', 'valid.yaml', 'broken.yaml'], { cwd: project, command: ['npx', '--no', 'capi-gen'], env: NPM_ENV });
     const repo = await runCli(['validate', '--format', 'json', 'valid.yaml', 'broken.yaml'], { cwd: project });
     // Assert
     expect(installed).toEqual(repo);

@@ -177,12 +177,22 @@ function loadChunk(chunkText: string, chunk: Chunk, index: number, maskedText: b
       const p = positions();
       const errors = p.doc.errors;
       if (failed && errors.length > 0) {
-        for (const e of errors) pending.push(syntaxIssue(p, e.message, e.code, e.pos[0], options.file));
+        // why: npm yaml often reports one fault twice at one place (BLOCK_AS_IMPLICIT_KEY and
+        // MULTILINE_IMPLICIT_KEY); keep the first message per position.
+        const seen = new Set<number>();
+        for (const e of errors) {
+          const offset = clampToContent(chunkText, e.pos[0]);
+          if (seen.has(offset)) continue;
+          seen.add(offset);
+          pending.push(syntaxIssue(p, e.message, e.code, offset, options.file));
+        }
       } else {
         // js-yaml failed on something npm yaml reads (a duplicate key, an unknown tag), or the
         // document has hazards: read it from the AST, which gives positions for both.
         const converted = convertDocument(p, options.file);
-        pending.push(...converted.issues);
+        // why: if js-yaml read the document but npm yaml did not (a partial AST), trust js-yaml on
+        // duplicates and take only the hazards from the AST.
+        pending.push(...(failed || errors.length === 0 ? converted.issues : converted.issues.filter((i) => i.code === 'YAML_11_HAZARD')));
         value = failed || flags.floatKeys > 0 ? converted.value : masked ? unmaskValue(loaded) : loaded;
       }
     }
@@ -223,6 +233,16 @@ function syntaxIssue(p: Positioned, message: string, code: string, offset: numbe
     message: `${text} (${code}); Kubernetes cannot read this document, so it was not checked: fix the YAML syntax here`,
     source: { file, ...at(p, offset) },
   };
+}
+
+/**
+ * Moves an offset at the end of the chunk (an unclosed quote or bracket) back to the last
+ * non-blank character, so the position is inside this document and not on the next `---`.
+ */
+function clampToContent(chunkText: string, offset: number): number {
+  let end = chunkText.length;
+  while (end > 0 && /\s/.test(chunkText[end - 1] ?? '')) end--;
+  return offset >= end && end > 0 ? end - 1 : offset;
 }
 
 function objectLabel(value: unknown, index: number, p: Positioned | undefined): string {
@@ -280,7 +300,7 @@ function convertNode(node: unknown, pointer: string, w: Walk): unknown {
     return v;
   }
   if (isScalar(node)) {
-    const v = scalarValue(node, pointer, w, false);
+    const v = scalarValue(node, pointer, w);
     if (node.anchor !== undefined) w.anchors.set(node, v);
     return v;
   }
@@ -310,7 +330,7 @@ function convertNode(node: unknown, pointer: string, w: Walk): unknown {
         }
         continue;
       }
-      const key = keyString(pair.key, pointer, w, true);
+      const key = keyString(pair.key, pointer, w);
       const child = `${pointer}/${escapeToken(key)}`;
       const keyOffset = nodeStart(pair.key) ?? nodeStart(pair.value) ?? 0;
       const first = firstAt.get(key);
@@ -332,11 +352,11 @@ function convertNode(node: unknown, pointer: string, w: Walk): unknown {
   return null;
 }
 
-function scalarValue(node: Scalar, pointer: string, w: Walk, isKey: boolean): unknown {
+function scalarValue(node: Scalar, pointer: string, w: Walk): unknown {
   const src = typeof node.source === 'string' ? node.source : String(node.value);
   const tag = node.tag;
   if (tag === undefined && node.type === 'PLAIN') {
-    reportHazard(node, src, pointer, w, isKey);
+    reportHazard(node, src, pointer, w, false);
     const v = resolvePlainScalar(src);
     return typeof v === 'string' && w.p.masked ? unmaskPlaceholders(v) : v;
   }
@@ -361,24 +381,19 @@ function reportHazard(node: Scalar, src: string, pointer: string, w: Walk, isKey
   });
 }
 
-/** The JSON key Kubernetes makes of a mapping key node. */
-function keyString(key: unknown, pointer: string, w: Walk | undefined, report: boolean): string {
-  const masked = w?.p.masked ?? false;
+/** The JSON key Kubernetes makes of a mapping key node, reporting a hazard in a plain key. */
+function keyString(key: unknown, pointer: string, w: Walk): string {
   if (isScalar(key)) {
     const src = typeof key.source === 'string' ? key.source : String(key.value);
-    if (key.tag === undefined && key.type === 'PLAIN') {
-      if (report && w !== undefined) {
-        const child = `${pointer}/${escapeToken(masked ? unmaskPlaceholders(kubernetesKeyOfPlain(src)) : kubernetesKeyOfPlain(src))}`;
-        reportHazard(key, src, child, w, true);
-      }
-      const k = kubernetesKeyOfPlain(src);
-      return masked ? unmaskPlaceholders(k) : k;
-    }
-    return masked ? unmaskPlaceholders(src) : src;
+    const plain = key.tag === undefined && key.type === 'PLAIN';
+    const k = plain ? kubernetesKeyOfPlain(src) : src;
+    const spelled = w.p.masked ? unmaskPlaceholders(k) : k;
+    if (plain) reportHazard(key, src, `${pointer}/${escapeToken(spelled)}`, w, true);
+    return spelled;
   }
   if (key === null || key === undefined) return 'null';
-  // Collection or alias keys: spelled as js-yaml spells them.
-  const v = w === undefined ? undefined : convertNode(key, pointer, { ...w, issues: [], inAlias: w.inAlias + 1 });
+  // Collection or alias keys: spelled as js-yaml spells them (Kubernetes rejects them).
+  const v = convertNode(key, pointer, { ...w, issues: [], inAlias: w.inAlias + 1 });
   return isRecord(v) ? '[object Object]' : String(v);
 }
 
@@ -450,9 +465,11 @@ function pointerAtOffset(p: Positioned, offset: number): string {
     let next: unknown;
     if (isMap(node)) {
       for (const pair of node.items as Pair<unknown, unknown>[]) {
-        if (spans(pair.key) || spans(pair.value)) {
+        // why: an error inside a key (often a key made up by error recovery) belongs to the
+        // mapping that holds it.
+        if (spans(pair.value)) {
           pointer += `/${escapeToken(keyStringForPosition(pair.key, p.masked))}`;
-          next = spans(pair.value) ? pair.value : undefined;
+          next = pair.value;
           break;
         }
       }

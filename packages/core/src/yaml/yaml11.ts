@@ -11,7 +11,9 @@
 // - YAML 1.2 tools: the core schema as npm `yaml` 2.x implements it (schema/core/*.js).
 // A plain scalar is a hazard when the Kubernetes or the PyYAML reading differs from the YAML 1.2
 // reading. test/yaml/yaml11.prop.test.ts checks the PyYAML and YAML 1.2 ports against the real
-// parsers.
+// parsers on every run. The go-yaml v2 port was checked once, off the suite, against go-yaml's v2
+// branch built with Go 1.19 (about 75,000 generated scalars, values and key spellings, no
+// difference); the suite pins what it learned in yaml11.test.ts, so it needs no Go toolchain.
 
 import yaml from 'js-yaml';
 
@@ -73,10 +75,12 @@ interface GoResolution {
   readonly reading: ScalarReading;
   /** go-yaml returned a float64 (not an int): decides how a key is spelled, and whether -0 stays -0. */
   readonly float: boolean;
+  /** The exact int go-yaml returned (JS numbers lose digits past 2^53; key spellings must not). */
+  readonly int?: bigint;
 }
 
 const GO_STRING: GoResolution = { reading: STRING, float: false };
-const goInt = (n: bigint): GoResolution => ({ reading: num(Number(n)), float: false });
+const goInt = (n: bigint): GoResolution => ({ reading: num(Number(n)), float: false, int: n });
 const goFloat = (f: number): GoResolution => ({ reading: num(f), float: true });
 
 /** resolve.go `resolve(tag="", in)` followed by decode.go's treatment of interface{} targets. */
@@ -147,7 +151,7 @@ function goValue(s: string, g: GoResolution): null | boolean | number | string {
 export function kubernetesKeyOfPlain(s: string): string {
   const g = goResolve(s, true);
   const r = g.reading;
-  if (r.kind === 'number') return g.float ? goFloat32g(r.value) : goIntString(r.value);
+  if (r.kind === 'number') return g.float ? goFloat32g(r.value) : (g.int?.toString() ?? goIntString(r.value));
   if (r.kind === 'bool') return r.value ? 'true' : 'false';
   if (r.kind === 'null') return 'null';
   return s;
@@ -283,17 +287,8 @@ function goFloat32g(f: number): string {
   if (x === Number.POSITIVE_INFINITY) return '.inf';
   if (x === Number.NEGATIVE_INFINITY) return '-.inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  // Shortest decimal that reads back as the same float32.
-  let exp = '';
-  for (let p = 1; p <= 9; p++) {
-    exp = x.toExponential(p - 1);
-    if (Math.fround(Number(exp)) === x) break;
-  }
-  const [mant = '', e = '0'] = exp.split('e');
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  const e10 = Number(e);
-  const sign = neg ? '-' : '';
+  const [digits, e10] = shortestFloat32Digits(Math.abs(x));
+  const sign = x < 0 ? '-' : '';
   // %e when the exponent is < -4 or >= the shortest-precision cutoff (eprec = 6).
   if (e10 < -4 || e10 >= 6) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
@@ -304,6 +299,38 @@ function goFloat32g(f: number): string {
   const intPart = digits.slice(0, e10 + 1).padEnd(e10 + 1, '0');
   const frac = digits.slice(e10 + 1);
   return `${sign}${intPart}${frac === '' ? '' : '.' + frac}`;
+}
+
+/**
+ * The fewest significant digits (and the decimal exponent of the first) that read back as the
+ * float32 `x` (> 0), rounding the exact decimal value half to even as Go's ftoa does on ties.
+ */
+function shortestFloat32Digits(x: number): [string, number] {
+  // Exact decimal expansion of the float32: x = m * 2^e.
+  const bits = new Uint32Array(new Float32Array([x]).buffer)[0] ?? 0;
+  const exp8 = (bits >>> 23) & 0xff;
+  const frac = bits & 0x7fffff;
+  const m = BigInt(exp8 === 0 ? frac : frac | 0x800000);
+  const e = exp8 === 0 ? -149 : exp8 - 150;
+  // digits × 10^-scale
+  const [all, scale] = e >= 0 ? [(m << BigInt(e)).toString(), 0] : [(m * 5n ** BigInt(-e)).toString(), -e];
+  const lead = all.length - scale - 1;
+  for (let p = 1; p <= 9; p++) {
+    let head = all.slice(0, p);
+    const rest = all.slice(p);
+    const r0 = rest[0] ?? '0';
+    const up = r0 > '5' || (r0 === '5' && (/[1-9]/.test(rest.slice(1)) || Number(head[head.length - 1]) % 2 === 1));
+    let exponent = lead;
+    if (up) {
+      const bumped = (BigInt(head) + 1n).toString();
+      if (bumped.length > head.length) exponent++;
+      head = bumped.slice(0, p);
+    }
+    const digits = head.replace(/0+$/, '') || '0';
+    if (Math.fround(Number(`${digits[0]}.${digits.slice(1)}0e${exponent}`)) === x) return [digits, exponent];
+  }
+  const fallback = x.toExponential(8).split('e');
+  return [(fallback[0] ?? '').replace('.', '').replace(/0+$/, ''), Number(fallback[1])];
 }
 
 // --- cloud-init: PyYAML -----------------------------------------------------------------------
@@ -532,7 +559,7 @@ function canonical(r: ScalarReading): string {
 let hazardsSeen = 0;
 let floatKeysSeen = 0;
 
-/** Resets and returns the loader counters (internal to the loader). */
+/** Resets and returns the counters the schema keeps for the loader (internal: used by load.ts only). */
 export function takeResolverFlags(): { readonly hazards: number; readonly floatKeys: number } {
   const r = { hazards: hazardsSeen, floatKeys: floatKeysSeen };
   hazardsSeen = 0;

@@ -90,11 +90,11 @@ describe('KUBERNETES_SCHEMA', () => {
 describe('kubernetesKeyOfPlain', () => {
   it('spells float keys with FormatFloat(f, g, -1, 32)', () => {
     // Arrange
-    const keys = ['1e6', '1.5', '1e3', '.inf', '1e-5', '3.14159265358979', 'yes', '0x10', 'name'];
+    const keys = ['1e6', '1.5', '1e3', '.inf', '1e-5', '3.14159265358979', '-3720279.25', 'yes', '0x10', '6256732427581183576', 'name'];
     // Act
     const spelled = keys.map(kubernetesKeyOfPlain);
-    // Assert
-    expect(spelled).toEqual(['1e+06', '1.5', '1000', '.inf', '1e-05', '3.1415927', 'true', '16', 'name']);
+    // Assert: as go-yaml v2 + sigs.k8s.io/yaml spell them (ties round half to even; ints exact).
+    expect(spelled).toEqual(['1e+06', '1.5', '1000', '.inf', '1e-05', '3.1415927', '-3.7202792e+06', 'true', '16', '6256732427581183576', 'name']);
   });
 });
 
