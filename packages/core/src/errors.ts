@@ -24,7 +24,19 @@ export type IssueCode =
   /** x-kubernetes-list-type set/map uniqueness violated. */
   | 'LIST_TYPE'
   /** An x-kubernetes-validations CEL rule evaluated to false or failed to evaluate. */
-  | 'CEL_RULE';
+  | 'CEL_RULE'
+  /** A cluster spec does not match the spec schema (unknown key, wrong type, bad value). */
+  | 'SPEC'
+  /** A cluster spec is well-formed but asks for something that cannot work (even replicas, missing section). */
+  | 'SPEC_RULE'
+  /** An option was refused (e.g. --contract v1beta2 with a MicroK8s flavor). */
+  | 'REFUSED_OPTION'
+  /** A flavor's template did not render or did not produce valid YAML objects. */
+  | 'TEMPLATE'
+  /** A rendered object failed validation: a capi-gen or flavor bug, never the user's. */
+  | 'OUTPUT_INVALID'
+  /** A machine's bootstrap user-data would exceed what the infrastructure accepts. */
+  | 'USER_DATA_TOO_LARGE';
 
 /** How bad a finding is. Errors make `validate` exit 1; warnings are reported but do not fail. */
 export type Severity = 'error' | 'warning' | 'info';

@@ -37,6 +37,8 @@ function show(value: unknown): string {
 function allowedKeys(schema: SchemaNode, pointer: string): string {
   const node = schemaAt(schema, pointer);
   const props = node?.['properties'] as Record<string, unknown> | undefined;
+  const patterns = node?.['patternProperties'] as Record<string, unknown> | undefined;
+  if (props === undefined && patterns !== undefined) return `keys must match ${Object.keys(patterns).join(' or ')}`;
   if (props === undefined) return 'this object takes no fields';
   const keys = Object.keys(props).sort();
   const listed = keys.slice(0, MAX_LISTED).join(', ');

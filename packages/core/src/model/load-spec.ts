@@ -1,0 +1,104 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { CapiGenError, type Issue } from '../errors.ts';
+import { describeAjvErrors } from '../validate/ajv-messages.ts';
+import { loadDocuments } from '../yaml/load.ts';
+import { ClusterSpecSchema, type ClusterSpec } from './cluster-spec.ts';
+
+let compiled: ValidateFunction | undefined;
+
+// Compiled on first use only: render needs it, validate does not.
+function specValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ClusterSpecSchema);
+  return compiled;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A spec problem before positions are known. */
+interface SpecProblem {
+  readonly code: 'SPEC' | 'SPEC_RULE';
+  readonly path: string;
+  readonly message: string;
+  readonly atKey: boolean;
+}
+
+function schemaProblems(value: unknown): SpecProblem[] {
+  const validate = specValidator();
+  if (validate(value)) return [];
+  return describeAjvErrors(validate.errors ?? [], value, ClusterSpecSchema as unknown as Record<string, unknown>).map((f) => ({
+    code: 'SPEC',
+    path: f.path,
+    message: f.message,
+    atKey: f.atKey,
+  }));
+}
+
+// Rules that a JSON Schema cannot say, or says badly.
+function ruleProblems(spec: ClusterSpec): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  const rule = (path: string, message: string): void => {
+    out.push({ code: 'SPEC_RULE', path, message, atKey: false });
+  };
+  if (spec.controlPlane.replicas % 2 === 0) {
+    rule(
+      '/controlPlane/replicas',
+      `${spec.controlPlane.replicas} control-plane replicas: use an odd number (1, 3, 5); etcd and dqlite need a majority, and an even count tolerates no more failures than the odd count below it`,
+    );
+  }
+  const seen = new Map<string, number>();
+  spec.workers.forEach((w, i) => {
+    const first = seen.get(w.name);
+    if (first !== undefined) rule(`/workers/${i}/name`, `worker pool name "${w.name}" is also used by /workers/${first}; pool names must be unique`);
+    else seen.set(w.name, i);
+  });
+  const minor = Number(/^v\d+\.(\d+)\./.exec(spec.kubernetesVersion)?.[1] ?? '0');
+  if (spec.microk8s?.confinement === 'strict' && minor < 25) {
+    rule('/microk8s/confinement', `strict confinement needs Kubernetes v1.25 or later (MicroK8s ${spec.kubernetesVersion} has no strict snap)`);
+  }
+  return out;
+}
+
+/**
+ * Checks a cluster spec value (as IaC code passes it). Returns issues without positions;
+ * an empty list means the spec is valid for the schema and its rules. Flavor-specific rules
+ * are checked by {@link renderCluster}.
+ */
+export function checkClusterSpec(value: unknown): Issue[] {
+  const problems = schemaProblems(value);
+  const all = problems.length === 0 ? ruleProblems(value as ClusterSpec) : problems;
+  return all.map((p) => ({ code: p.code, severity: 'error', object: specLabel(value), path: p.path, message: p.message }));
+}
+
+function specLabel(value: unknown): string {
+  return isObject(value) && typeof value['name'] === 'string' ? `ClusterSpec/${value['name']}` : 'ClusterSpec';
+}
+
+/**
+ * Parses and checks a cluster spec file (YAML or JSON). Throws a {@link CapiGenError} whose
+ * issues carry file, line and column when the text or the spec is invalid.
+ */
+export function parseClusterSpec(text: string, file = '<spec>'): ClusterSpec {
+  const docs = loadDocuments(text, { file, placeholders: false }).filter((d) => d.value !== undefined || d.issues.length > 0);
+  const yamlErrors = docs.flatMap((d) => d.issues.filter((i) => i.severity === 'error'));
+  if (yamlErrors.length > 0) throw new CapiGenError(yamlErrors);
+  if (docs.length !== 1) {
+    throw new CapiGenError([
+      { code: 'SPEC', severity: 'error', object: 'ClusterSpec', path: '', message: `a spec file holds exactly one document, found ${docs.length}`, source: { file, line: 1, col: 1 } },
+    ]);
+  }
+  const doc = docs[0]!;
+  const value = doc.value;
+  const problems = schemaProblems(value);
+  const all = problems.length === 0 ? ruleProblems(value as ClusterSpec) : problems;
+  if (all.length > 0) {
+    throw new CapiGenError(
+      all.map((p) => {
+        const pos = doc.locate(p.path, { key: p.atKey });
+        return { code: p.code, severity: 'error', object: specLabel(value), path: p.path, message: p.message, source: { file, line: pos.line, col: pos.col } };
+      }),
+    );
+  }
+  return value as ClusterSpec;
+}
