@@ -4,6 +4,8 @@
 //   {{q x}}     a string, double-quoted          {{int x}}   an integer
 //   {{bool x}}  true/false                       {{json x}}  any value as a flow collection
 // Raw `{{x}}` interpolation of a value is refused at render time (see `checkRawUse`).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 
 const hb = Handlebars.create();
@@ -55,6 +57,23 @@ function checkRawUse(source: string, file: string): void {
 }
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
+const partialSources = new Map<string, string>();
+
+/**
+ * Makes `{{> name}}` available for every `<dir>/*.hbs` file (name = file name without .hbs).
+ * Partials are templates too: the same raw-interpolation check applies.
+ */
+export function registerPartials(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.hbs')).sort()) {
+    const name = f.slice(0, -'.hbs'.length);
+    const source = readFileSync(join(dir, f), 'utf8');
+    if (partialSources.get(name) === source) continue;
+    checkRawUse(source, join(dir, f));
+    partialSources.set(name, source);
+    hb.registerPartial(name, source);
+  }
+}
 
 /** Renders one template source with the view model (strict: a missing key is an error). */
 export function renderTemplate(source: string, file: string, view: object): string {

@@ -10,7 +10,7 @@ import type { ClusterSpec } from '../model/cluster-spec.ts';
 import { checkClusterSpec, parseClusterSpec } from '../model/load-spec.ts';
 import { validateObject } from '../validate/validate-object.ts';
 import { checkUserDataSize } from './user-data-size.ts';
-import { renderTemplate } from './handlebars.ts';
+import { registerPartials, renderTemplate } from './handlebars.ts';
 import { buildViewModel } from './view-model.ts';
 
 /** Options for {@link renderCluster}. */
@@ -101,6 +101,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
   const needs = checkFlavorNeeds(spec, flavor);
   if (needs.length > 0) throw new CapiGenError(needs);
 
+  registerPartials(join(templatesDir, 'partials'));
   const view = buildViewModel(spec, flavor, contract, infrastructureContract);
   let objects: KubeObject[] = [];
   for (const t of flavor.templates) {
