@@ -10,11 +10,16 @@
 // validate command itself is loaded only when it runs (`--help` stays cheap). Chunk names are
 // content hashes, so two builds of the same sources are byte-identical.
 //
+// The built-in flavors (the @capi-gen/templates package: flavors/, partials/, scripts/) are
+// copied to dist/templates/, and `render` passes that folder to the library explicitly: once the
+// CLI is installed alone there is no @capi-gen/templates package to resolve. Files are copied
+// in sorted order with their bytes unchanged, so the copy is as deterministic as the bundle.
+//
 // Startup time is most of a typical run (`validate` on a few documents must stay under 150 ms
 // for the whole process), so the bundle is minified, and yaml is taken as its ES module build
 // (see yamlEsm below).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,11 +93,38 @@ if (external.size > 0) {
   process.exit(1);
 }
 
+// The templates package, found the way the library finds it: through @capi-gen/core's
+// dependencies (package resolution, never ../ paths).
+const requireHere = createRequire(import.meta.url);
+const coreDir = dirname(requireHere.resolve('@capi-gen/core/package.json'));
+const templatesDir = dirname(createRequire(join(coreDir, 'package.json')).resolve('@capi-gen/templates/package.json'));
+// Not copied: the package manifest and anything installed into the package.
+const SKIP = new Set(['package.json', 'node_modules']);
+function copyTree(from, to) {
+  mkdirSync(to, { recursive: true });
+  const entries = readdirSync(from, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let count = 0;
+  for (const e of entries) {
+    if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
+    if (e.isDirectory()) count += copyTree(join(from, e.name), join(to, e.name));
+    else if (e.isFile()) {
+      copyFileSync(join(from, e.name), join(to, e.name));
+      count++;
+    } else {
+      console.error(`capi-gen build: ${join(from, e.name)} is neither a file nor a directory; templates must be plain files`);
+      process.exit(1);
+    }
+  }
+  return count;
+}
+const templateFiles = copyTree(templatesDir, join(distDir, 'templates'));
+
 // A small size report, useful when watching startup time.
 const sizes = Object.entries(result.metafile.outputs).map(([file, o]) => ({ file, bytes: o.bytes }));
 const main = sizes.find((s) => s.file === 'dist/capi-gen.js');
 const chunks = sizes.filter((s) => s.file.startsWith('dist/chunks/'));
 console.log(
   `capi-gen build: dist/capi-gen.js ${Math.round((main?.bytes ?? 0) / 1024)} KiB, ` +
-    `${chunks.length} chunks ${Math.round(chunks.reduce((n, s) => n + s.bytes, 0) / 1024)} KiB`,
+    `${chunks.length} chunks ${Math.round(chunks.reduce((n, s) => n + s.bytes, 0) / 1024)} KiB, ` +
+    `${templateFiles} template files in dist/templates`,
 );

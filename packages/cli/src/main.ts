@@ -3,9 +3,10 @@
 // commands return values and renderers return strings.
 //
 // Exit codes (house style 6.6):
-//   0  every document is valid (warnings allowed)
+//   0  every document is valid (warnings allowed); render/schema succeeded
 //   1  at least one finding of severity error in the user's manifests
-//   2  usage error, unreadable input, or capi-gen itself failed
+//   2  usage error, unreadable input, invalid spec, refused option, or capi-gen itself failed
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 // Replaced at bundle time by scripts/build.mjs with the version in package.json.
@@ -16,6 +17,14 @@ const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
 
 const USAGE = 'usage: capi-gen validate <file|dir|->... [--format text|json] [--placeholders auto|on|off] [--quiet]';
+const RENDER_USAGE =
+  'usage: capi-gen render <spec.yaml|-> [-o <dir>] [--contract v1beta1|v1beta2] [--infrastructure-contract v1beta1|v1beta2] [--templates <dir>] [--no-hardening]';
+const SCHEMA_USAGE = 'usage: capi-gen schema';
+
+// The built-in flavors, copied beside the bundle by scripts/build.mjs (dist/templates/). This
+// module is the bundle's entry (dist/capi-gen.js), so the path is relative to it; the bundled
+// library cannot find @capi-gen/templates through package resolution once installed alone.
+const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
 
 const HELP = `capi-gen: Cluster API manifests, validated the way kube-apiserver would validate them.
 
@@ -23,13 +32,53 @@ Usage:
   capi-gen <command> [options]
 
 Commands:
+  render     render a cluster spec into hardened, validated Cluster API manifests
   validate   check manifests against the vendored Cluster API CRDs
+  schema     print the JSON Schema of the cluster spec
 
 Options:
   -h, --help     show this help (also: capi-gen <command> --help)
   --version      print the version
 
-Exit codes: 0 valid, 1 findings of severity error, 2 usage error or unreadable input.
+Exit codes: 0 valid, 1 findings of severity error, 2 usage error, unreadable input,
+            invalid spec or refused option.
+`;
+
+const RENDER_HELP = `Usage:
+  capi-gen render <spec.yaml|-> [options]
+
+Renders a cluster spec (one YAML or JSON document; - reads stdin) with its flavor into every
+Cluster API object the cluster needs, converted to the asked contracts, hardened, and validated
+against the vendored CRDs. Prints one multi-document YAML stream on stdout.
+
+Options:
+  -o, --output <dir>                 write one file per object instead, <NN>-<kind>-<name>.yaml
+                                     (NN: output order); the directory is created if missing
+  --contract v1beta1|v1beta2         CAPI core/bootstrap/control-plane API version
+                                     (default: the spec's, else the flavor's first)
+  --infrastructure-contract v1beta1|v1beta2
+                                     CAPO API version for OpenStack flavors (default: the
+                                     spec's, else the flavor's first)
+  --templates <dir>                  use the flavors in <dir>/flavors/<id>/ (flavor.yaml and
+                                     *.yaml.hbs) instead of the built-in ones
+  --no-hardening                     skip the hardening transforms
+  -h, --help                         show this help
+
+Built-in flavors: microk8s-openstack, kubeadm-openstack, kubeadm-docker.
+A spec problem is printed as file:line:col: error CODE ClusterSpec/name /pointer: message.
+
+Exit codes: 0 rendered; 2 invalid spec, refused option, unknown flavor, unreadable file or
+            usage error (nothing is printed on stdout and no file is written).
+`;
+
+const SCHEMA_HELP = `Usage:
+  capi-gen schema
+
+Prints the JSON Schema of the cluster spec (what capi-gen render reads). Editors use it with
+  # yaml-language-server: $schema=<path or URL of the schema>
+packages/core/cluster-spec.schema.json in the repository holds the same text.
+
+Exit codes: 0 printed; 2 usage error.
 `;
 
 const VALIDATE_HELP = `Usage:
@@ -62,8 +111,8 @@ class UsageError extends Error {
   }
 }
 
-function fail(stderr: string[], what: string, hint: string): number {
-  stderr.push(`capi-gen: ${what}; ${hint}\n${USAGE}\n`);
+function fail(stderr: string[], what: string, hint: string, usage: string = USAGE): number {
+  stderr.push(`capi-gen: ${what}; ${hint}\n${usage}\n`);
   return EXIT_USAGE;
 }
 
@@ -143,6 +192,92 @@ async function validateCommand(args: string[], stdout: string[], stderr: string[
   return outcome.report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
+async function renderCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        contract: { type: 'string' },
+        'infrastructure-contract': { type: 'string' },
+        templates: { type: 'string' },
+        'no-hardening': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw describeParseError(err, 'render');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    stdout.push(RENDER_HELP);
+    return EXIT_OK;
+  }
+  const contracts = ['v1beta1', 'v1beta2'] as const;
+  const contract = values.contract === undefined ? undefined : oneOf('contract', values.contract, contracts, 'v1beta2');
+  const infrastructureContract =
+    values['infrastructure-contract'] === undefined ? undefined : oneOf('infrastructure-contract', values['infrastructure-contract'], contracts, 'v1beta1');
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'render needs a spec file or - (stdin)' : `render takes one spec file, got ${positionals.length}: ${positionals.join(' ')}`,
+      'e.g. capi-gen render examples/kubeadm-docker.yaml',
+    );
+  }
+  for (const [option, value] of [
+    ['--output', values.output],
+    ['--templates', values.templates],
+  ] as const) {
+    if (value === '') throw new UsageError(`${option} needs a directory, got an empty string`, `e.g. ${option} ./out`);
+  }
+
+  const { runRender } = await import('./commands/render.ts');
+  const outcome = await runRender({
+    input: positionals[0]!,
+    ...(values.output === undefined ? {} : { outDir: values.output }),
+    ...(contract === undefined ? {} : { contract }),
+    ...(infrastructureContract === undefined ? {} : { infrastructureContract }),
+    ...(values.templates === undefined ? {} : { templatesDir: values.templates }),
+    builtinTemplatesDir: BUILTIN_TEMPLATES_DIR,
+    noHardening: values['no-hardening'] === true,
+    readStdin,
+  });
+  switch (outcome.kind) {
+    case 'stdout':
+      stdout.push(outcome.yaml);
+      return EXIT_OK;
+    case 'written':
+      for (const note of outcome.notes) stderr.push(`${note}\n`);
+      stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
+      return EXIT_OK;
+    case 'failed':
+      for (const line of outcome.lines) stderr.push(`${line}\n`);
+      return EXIT_USAGE;
+  }
+}
+
+async function schemaCommand(args: string[], stdout: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    throw describeParseError(err, 'schema');
+  }
+  if (parsed.values.help === true) {
+    stdout.push(SCHEMA_HELP);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`schema takes no arguments, got ${parsed.positionals.join(' ')}`, 'run capi-gen schema > cluster-spec.schema.json');
+  const { renderSpecSchema } = await import('./commands/schema.ts');
+  stdout.push(renderSpecSchema());
+  return EXIT_OK;
+}
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE };
+
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -162,18 +297,24 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
     switch (first) {
       case 'validate':
         return await validateCommand(rest, stdout, stderr);
-      case 'help':
-        if (rest[0] === 'validate') {
-          stdout.push(VALIDATE_HELP);
+      case 'render':
+        return await renderCommand(rest, stdout, stderr);
+      case 'schema':
+        return await schemaCommand(rest, stdout);
+      case 'help': {
+        const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
+        if (help !== undefined) {
+          stdout.push(help);
           return EXIT_OK;
         }
         return fail(stderr, `no help for unknown command "${rest[0] ?? ''}"`, "run 'capi-gen --help' for the commands");
+      }
       default:
         if (first.startsWith('-')) return fail(stderr, `unknown option ${first}`, "options go after the command; run 'capi-gen --help'");
         return fail(stderr, `unknown command "${first}"`, "run 'capi-gen --help' for the commands");
     }
   } catch (err) {
-    if (err instanceof UsageError) return fail(stderr, err.message, err.hint);
+    if (err instanceof UsageError) return fail(stderr, err.message, err.hint, Object.hasOwn(COMMAND_USAGE, first) ? COMMAND_USAGE[first] : USAGE);
     throw err;
   }
 }

@@ -14,6 +14,8 @@ export const SPEC_DEFAULTS = {
   microk8sConfinement: 'classic',
   microk8sUpgradeStrategy: 'SmartUpgrade',
   microk8sAddons: ['dns'],
+  // The node subnet CAPO creates when openstack.nodeCIDR is unset (the CIDR CAPO's own templates use).
+  openstackNodeCIDR: '10.6.0.0/24',
 } as const;
 
 function orNull<T>(v: T | undefined): T | null {
@@ -69,6 +71,7 @@ export function buildViewModel(spec: ClusterSpec, flavor: Flavor, contract: Cont
             identitySecret: spec.openstack.identitySecret,
             externalNetworkId: orNull(spec.openstack.externalNetworkId),
             nodeCIDR: orNull(spec.openstack.nodeCIDR),
+            managedSubnetCIDR: spec.openstack.nodeCIDR ?? SPEC_DEFAULTS.openstackNodeCIDR,
             dnsNameservers: orNull(spec.openstack.dnsNameservers),
             sshKeyName: orNull(spec.openstack.sshKeyName),
             failureDomain: orNull(spec.openstack.failureDomain),
@@ -98,6 +101,8 @@ export function buildViewModel(spec: ClusterSpec, flavor: Flavor, contract: Cont
       postCommands: orNull(k.postCommands),
     },
     ntpServers: orNull(spec.ntp?.servers),
+    // MicroK8s has no NTP field: MicroK8s flavors write this systemd-timesyncd drop-in instead.
+    ntpTimesyncdDropIn: spec.ntp === undefined ? null : `[Time]\nNTP=${spec.ntp.servers.join(' ')}\n`,
     sshAuthorizedKeys: orNull(spec.sshAuthorizedKeys),
   };
 }

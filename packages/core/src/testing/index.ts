@@ -2,3 +2,4 @@
 // and single-point mutations with the path where a finding must appear.
 export { arbitraryFromSchema, valueArb, type SchemaArbitraryOptions, type SchemaNode } from './schema-arbitrary.ts';
 export { listMutations, type Mutation } from './mutations.ts';
+export { arbitraryClusterSpec, renderTargets, type RenderTarget, type SpecArbitraryOptions } from './spec-arbitrary.ts';

@@ -1,0 +1,91 @@
+// `pnpm bench:render`: how long `capi-gen render` takes on the largest example spec (the one
+// with the most rendered output), after `pnpm build`.
+//   - cold: the built CLI as a whole process, node start to exit, `capi-gen render <spec>`
+//     (median and p90 of RUNS runs), beside a bare `node -e ''` for scale;
+//   - warm: renderClusterFromText from @capi-gen/core's dist in this process, after a few
+//     warm-up renders (median and p90 of WARM_RUNS renders).
+// Not a test: nothing is asserted; the table goes into README "Render a cluster".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
+const WARM_RUNS = Number(process.env['BENCH_WARM_RUNS'] ?? 200);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
+const coreDist = join(root, 'packages', 'core', 'dist', 'index.js');
+for (const built of [join(root, 'packages', 'cli', 'dist', 'capi-gen.js'), coreDist]) {
+  if (!existsSync(built)) {
+    console.error(`bench:render: ${built} is missing; run \`pnpm build\` first`);
+    process.exit(2);
+  }
+}
+
+const { renderClusterFromText } = await import(pathToFileURL(coreDist).href);
+
+// The largest example: the spec whose default rendering is longest.
+const candidates = [];
+for (const f of readdirSync(join(root, 'examples')).filter((n) => n.endsWith('.yaml')).sort()) {
+  const rel = `examples/${f}`;
+  const text = readFileSync(join(root, rel), 'utf8');
+  try {
+    const r = await renderClusterFromText(text, rel);
+    candidates.push({ rel, text, bytes: Buffer.byteLength(r.yaml), objects: r.objects.length });
+  } catch (err) {
+    console.error(`bench:render: skipping ${rel}: ${String(err?.message ?? err).split('\n')[0]}`);
+  }
+}
+if (candidates.length === 0) {
+  console.error('bench:render: no example renders; nothing to time');
+  process.exit(2);
+}
+const largest = candidates.sort((a, b) => b.bytes - a.bytes)[0];
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  return { median: q(0.5), p90: q(0.9) };
+}
+
+function wall(args) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) {
+    console.error(`bench:render: node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    process.exit(2);
+  }
+  return ms;
+}
+
+// Cold: interleaved, so that a burst of load affects every case alike.
+const cold = { node: [], render: [] };
+wall([bin, 'render', largest.rel]); // fill the OS file cache
+for (let i = 0; i < RUNS; i++) {
+  cold.node.push(wall(['-e', '']));
+  cold.render.push(wall([bin, 'render', largest.rel]));
+}
+
+// Warm: the library in this process, templates compiled and validators loaded.
+for (let i = 0; i < 10; i++) await renderClusterFromText(largest.text, largest.rel);
+const warm = [];
+for (let i = 0; i < WARM_RUNS; i++) {
+  const t0 = performance.now();
+  await renderClusterFromText(largest.text, largest.rel);
+  warm.push(performance.now() - t0);
+}
+
+const ms = (x) => (x >= 10 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
+const rows = [
+  [`node -e '' (Node startup alone), ${RUNS} runs`, stats(cold.node)],
+  [`capi-gen render ${largest.rel}, whole process, ${RUNS} runs`, stats(cold.render)],
+  [`renderClusterFromText, warm, in process, ${WARM_RUNS} renders`, stats(warm)],
+];
+const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+console.log(`${largest.rel}: ${largest.objects} objects, ${Math.round(largest.bytes / 102.4) / 10} KiB of YAML; Node ${process.version}, ${cpus().length} × ${cpu}\n`);
+console.log('| case | median | p90 |');
+console.log('|---|---:|---:|');
+for (const [name, s] of rows) console.log(`| ${name} | ${ms(s.median)} | ${ms(s.p90)} |`);
