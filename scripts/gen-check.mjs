@@ -44,3 +44,8 @@ if (after !== '') {
   process.exit(1);
 }
 console.log('gen:check: generated files are up to date');
+
+// The cluster spec's JSON Schema (packages/core/cluster-spec.schema.json) is generated too.
+const spec = spawnSync('node', [join(root, 'packages/core/scripts/write-spec-schema.mjs'), '--check'], { cwd: root, stdio: 'inherit' });
+if (spec.status !== 0) process.exit(1);
+console.log('gen:check: cluster-spec.schema.json is up to date');

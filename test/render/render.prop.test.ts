@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { renderCluster, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
-import { arbitraryClusterSpec } from '../../packages/core/src/testing/index.ts';
+import { CapiGenError, renderCluster, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
+import { arbitraryClusterSpec, renderTargets } from '../../packages/core/src/testing/index.ts';
 
 const RUNS = { numRuns: 25 };
 
@@ -97,7 +97,54 @@ function emptyLists(v: unknown, path = ''): string[] {
   return Object.entries(v).flatMap(([k, x]) => emptyLists(x, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
 }
 
+// Kubernetes label values (and so CAPI's cluster-name/deployment-name labels, which carry object
+// names) are at most 63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric.
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** Every label map in an object (metadata, template metadata, selectors) that breaks the rule. */
+function badLabelValues(v: unknown, path = ''): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => badLabelValues(x, `${path}/${i}`));
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]) => {
+    if ((k === 'labels' || k === 'matchLabels') && x !== null && typeof x === 'object' && !Array.isArray(x)) {
+      return Object.entries(x as Json)
+        .filter(([, lv]) => typeof lv !== 'string' || !LABEL_VALUE.test(lv))
+        .map(([lk, lv]) => `${path}/${k}/${lk}: ${JSON.stringify(lv)}`);
+    }
+    return badLabelValues(x, `${path}/${k}`);
+  });
+}
+
 describe('renderCluster over arbitrary valid specs', () => {
+  it('refuses a cluster and pool name whose "<cluster>-<pool>" label value would pass 63 characters', async () => {
+    // Arrange
+    const spec = fc.sample(arbitraryClusterSpec({ flavors: ['kubeadm-docker'] }), { numRuns: 1, seed: 1 })[0]!;
+    const tooLong = { ...spec, name: 'a'.repeat(40), workers: [{ name: 'b'.repeat(23), replicas: 1, machine: spec.controlPlane.machine }] };
+    // Act
+    const err = await renderCluster(tooLong).catch((e: unknown) => e);
+    // Assert
+    expect(err).toBeInstanceOf(CapiGenError);
+    expect((err as CapiGenError).issues.map((i) => [i.code, i.path])).toEqual([['SPEC_RULE', '/workers/0/name']]);
+  });
+
+  it('keeps derived label values legal for the longest names the spec allows (40 + 22 characters)', async () => {
+    // Arrange
+    const long = 'a'.repeat(40);
+    const pool = 'p'.repeat(22);
+    const specs = await Promise.all(
+      renderTargets().map(async (t) => {
+        const spec = fc.sample(arbitraryClusterSpec({ flavors: [t.flavor] }), { numRuns: 1, seed: 1 })[0]!;
+        return { ...spec, name: long, contract: t.contract, infrastructureContract: t.infrastructureContract, workers: [{ name: pool, replicas: 1, machine: spec.controlPlane.machine }] };
+      }),
+    );
+    for (const spec of specs) {
+      // Act
+      const { objects } = await renderCluster(spec);
+      // Assert
+      expect(objects.flatMap((o) => badLabelValues(o, `${o.kind}/${o.metadata.name}`)), `${spec.flavor} ${String(spec.contract)}`).toEqual([]);
+    }
+  });
+
   it('renders valid, self-consistent, deterministic manifests', async () => {
     await fc.assert(
       fc.asyncProperty(arbitraryClusterSpec(), async (spec) => {
@@ -113,6 +160,8 @@ describe('renderCluster over arbitrary valid specs', () => {
         // Every reference resolves.
         const problems = objects.flatMap((o) => referencesOf(o).flatMap((r) => resolveProblems(r, o, objects)));
         expect(problems).toEqual([]);
+        // Label values (user labels and the names CAPI labels carry) are legal.
+        expect(objects.flatMap((o) => badLabelValues(o, `${o.kind}/${o.metadata.name}`))).toEqual([]);
         // Names are unique per kind.
         const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
         expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);

@@ -21,6 +21,7 @@ const SOURCES = [
   join(REPO_DIR, 'packages', 'core', 'src'),
   join(REPO_DIR, 'packages', 'crds', 'gen'),
   join(REPO_DIR, 'packages', 'crds', 'runtime'),
+  join(REPO_DIR, 'templates'),
 ];
 
 function newestMtime(path: string): number {

@@ -46,12 +46,12 @@ describe('capi-gen', () => {
 
   it('exits 2 on an unknown command', async () => {
     // Act
-    const run = await runCli(['render', 'x.yaml']);
+    const run = await runCli(['frobnicate', 'x.yaml']);
     // Assert
     expect(run).toEqual({
       code: 2,
       stdout: '',
-      stderr: `capi-gen: unknown command "render"; run 'capi-gen --help' for the commands\n${USAGE_LINE}\n`,
+      stderr: `capi-gen: unknown command "frobnicate"; run 'capi-gen --help' for the commands\n${USAGE_LINE}\n`,
     });
   });
 });

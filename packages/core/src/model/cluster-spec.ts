@@ -10,10 +10,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const HOST = '^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^\\[?[0-9A-Fa-f:.]+\\]?$';
+// No brackets: the worker runcmd passes the endpoint unquoted, where [ ] would be a glob.
+const HOST = '^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^[0-9A-Fa-f:.]+$';
 const CIDR = '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$|^[0-9A-Fa-f:]+/[0-9]{1,3}$';
 const VERSION = '^v[0-9]+\\.[0-9]+\\.[0-9]+$';
-const URL_SAFE = '^[A-Za-z][A-Za-z0-9+.-]*://[^\\s$`"\\\\]+$';
+// No control characters (Go's %q would turn them into escapes), no Jinja braces ({{ }} in
+// user-data that starts with `## template: jinja`), nothing that expands inside double quotes.
+const URL_SAFE = '^[A-Za-z][A-Za-z0-9+.-]*://[^\\s$`"\\\\{}\\u0000-\\u001f\\u007f]+$';
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
 const Name = Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength: 40, description: 'DNS-1123 label; object names are derived from it, so at most 40 characters.' });
@@ -55,7 +58,7 @@ const WorkerPool = Type.Object(
 const KubeadmFile = Type.Object(
   {
     path: Type.String({ pattern: '^/', minLength: 2, maxLength: 512 }),
-    content: Type.String({ maxLength: 10240, description: 'KubeadmConfigSpec files[].content limit (10240 characters).' }),
+    content: Type.String({ minLength: 1, maxLength: 10240, description: 'KubeadmConfigSpec files[].content limits (1 to 10240 characters).' }),
     permissions: Type.Optional(Type.String({ pattern: '^0?[0-7]{3,4}$' })),
     owner: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_-]*(:[a-z_][a-z0-9_-]*)?$' })),
   },
@@ -128,7 +131,7 @@ export const ClusterSpecSchema = Type.Object(
           ipInIp: Type.Optional(Type.Boolean()),
           disableDefaultCNI: Type.Optional(Type.Boolean()),
           upgradeStrategy: Type.Optional(Type.Union([Type.Literal('InPlaceUpgrade'), Type.Literal('RollingUpgrade'), Type.Literal('SmartUpgrade')])),
-          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$' }), { maxItems: 50 })),
+          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 512 }), { maxItems: 50 })),
         },
         { additionalProperties: false },
       ),
@@ -141,8 +144,8 @@ export const ClusterSpecSchema = Type.Object(
           schedulerExtraArgs: Type.Optional(ExtraArgs),
           kubeletExtraArgs: Type.Optional(ExtraArgs),
           files: Type.Optional(Type.Array(KubeadmFile, { maxItems: 100 })),
-          preCommands: Type.Optional(Type.Array(Type.String({ maxLength: 10240 }), { maxItems: 100, description: 'Run before kubeadm init/join (your code, passed through unchanged).' })),
-          postCommands: Type.Optional(Type.Array(Type.String({ maxLength: 10240 }), { maxItems: 100, description: 'Run after kubeadm init/join (your code, passed through unchanged).' })),
+          preCommands: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 10240 }), { maxItems: 100, description: 'Run before kubeadm init/join (your code, passed through unchanged).' })),
+          postCommands: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 10240 }), { maxItems: 100, description: 'Run after kubeadm init/join (your code, passed through unchanged).' })),
         },
         { additionalProperties: false },
       ),

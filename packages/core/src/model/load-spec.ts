@@ -27,7 +27,7 @@ interface SpecProblem {
 function schemaProblems(value: unknown): SpecProblem[] {
   const validate = specValidator();
   if (validate(value)) return [];
-  return describeAjvErrors(validate.errors ?? [], value, ClusterSpecSchema as unknown as Record<string, unknown>).map((f) => ({
+  return describeAjvErrors(validate.errors ?? [], value, ClusterSpecSchema as unknown as Record<string, unknown>, 'spec').map((f) => ({
     code: 'SPEC',
     path: f.path,
     message: f.message,
@@ -52,6 +52,11 @@ function ruleProblems(spec: ClusterSpec): SpecProblem[] {
     const first = seen.get(w.name);
     if (first !== undefined) rule(`/workers/${i}/name`, `worker pool name "${w.name}" is also used by /workers/${first}; pool names must be unique`);
     else seen.set(w.name, i);
+    // The MachineDeployment name "<cluster>-<pool>" is also a label value (cluster.x-k8s.io/deployment-name).
+    const derived = `${spec.name}-${w.name}`;
+    if (derived.length > 63) {
+      rule(`/workers/${i}/name`, `"${derived}" (cluster name + "-" + pool name) has ${derived.length} characters; label values allow 63: shorten the cluster or pool name`);
+    }
   });
   const minor = Number(/^v\d+\.(\d+)\./.exec(spec.kubernetesVersion)?.[1] ?? '0');
   if (spec.microk8s?.confinement === 'strict' && minor < 25) {
@@ -80,6 +85,18 @@ function specLabel(value: unknown): string {
  * issues carry file, line and column when the text or the spec is invalid.
  */
 export function parseClusterSpec(text: string, file = '<spec>'): ClusterSpec {
+  return parseClusterSpecDocument(text, file).spec;
+}
+
+/** A parsed spec with a way to place later findings (flavor rules, refusals) in its text. */
+export interface ParsedSpec {
+  readonly spec: ClusterSpec;
+  /** Adds file:line:col (and the spec's name) to issues that have none. */
+  place(issues: readonly Issue[]): Issue[];
+}
+
+/** Like {@link parseClusterSpec}, and keeps the document to position later findings. */
+export function parseClusterSpecDocument(text: string, file = '<spec>'): ParsedSpec {
   const docs = loadDocuments(text, { file, placeholders: false }).filter((d) => d.value !== undefined || d.issues.length > 0);
   const yamlErrors = docs.flatMap((d) => d.issues.filter((i) => i.severity === 'error'));
   if (yamlErrors.length > 0) throw new CapiGenError(yamlErrors);
@@ -100,5 +117,13 @@ export function parseClusterSpec(text: string, file = '<spec>'): ClusterSpec {
       }),
     );
   }
-  return value as ClusterSpec;
+  return {
+    spec: value as ClusterSpec,
+    place: (issues) =>
+      issues.map((i) => {
+        if (i.source !== undefined) return i;
+        const pos = doc.locate(i.path);
+        return { ...i, object: i.object === 'ClusterSpec' ? specLabel(value) : i.object, source: { file, line: pos.line, col: pos.col } };
+      }),
+  };
 }

@@ -7,7 +7,7 @@ import { CapiGenError, type Issue } from '../errors.ts';
 import { defaultTemplatesDir, loadFlavor, type Contract, type Flavor } from '../flavors/flavor.ts';
 import { TRANSFORMS } from '../harden/registry.ts';
 import type { ClusterSpec } from '../model/cluster-spec.ts';
-import { checkClusterSpec, parseClusterSpec } from '../model/load-spec.ts';
+import { checkClusterSpec, parseClusterSpecDocument } from '../model/load-spec.ts';
 import { validateObject } from '../validate/validate-object.ts';
 import { checkUserDataSize } from './user-data-size.ts';
 import { registerPartials, renderTemplate } from './handlebars.ts';
@@ -61,6 +61,11 @@ function checkFlavorNeeds(spec: ClusterSpec, flavor: Flavor): Issue[] {
   }
   need(flavor.bootstrap === 'microk8s' || spec.microk8s === undefined, '/microk8s', `"microk8s" options only apply to MicroK8s flavors; flavor ${flavor.id} bootstraps with ${flavor.bootstrap}`);
   need(flavor.bootstrap === 'kubeadm' || spec.kubeadm === undefined, '/kubeadm', `"kubeadm" options only apply to kubeadm flavors; flavor ${flavor.id} bootstraps with ${flavor.bootstrap}`);
+  if (flavor.bootstrap === 'microk8s') {
+    const port = spec.network?.apiServerPort;
+    need(port === undefined || port === 6443, '/network/apiServerPort', `MicroK8s serves the API server on 6443 (the provider's 10-configure-apiserver.sh moves it there); port ${String(port)} cannot be used with flavor ${flavor.id}`);
+    need(spec.sshAuthorizedKeys === undefined, '/sshAuthorizedKeys', `MicroK8sConfig has no users field, so flavor ${flavor.id} cannot install SSH keys; use openstack.sshKeyName (a Nova key pair) instead`);
+  }
   need(flavor.infrastructure === 'openstack' || spec.openstack === undefined, '/openstack', `"openstack" options only apply to OpenStack flavors; flavor ${flavor.id} runs on ${flavor.infrastructure}`);
   return issues;
 }
@@ -130,5 +135,11 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
 
 /** Parses a spec file (with file:line:col in errors) and renders it. */
 export async function renderClusterFromText(text: string, file: string, options: RenderOptions = {}): Promise<RenderResult> {
-  return renderCluster(parseClusterSpec(text, file), options);
+  const parsed = parseClusterSpecDocument(text, file);
+  try {
+    return await renderCluster(parsed.spec, options);
+  } catch (e) {
+    if (e instanceof CapiGenError) throw new CapiGenError(parsed.place(e.issues));
+    throw e;
+  }
 }

@@ -34,6 +34,8 @@ export function buildViewModel(spec: ClusterSpec, flavor: Flavor, contract: Cont
   });
   return {
     flavor: flavor.id,
+    bootstrap: flavor.bootstrap,
+    infrastructure: flavor.infrastructure,
     contract,
     infrastructureContract,
     name: spec.name,

@@ -304,8 +304,22 @@ function specFor(f: Flavor): fc.Arbitrary<ClusterSpec> {
         f.infrastructure === 'openstack' ? openstack.map((o) => ({ openstack: o })) : fc.constant({}),
         f.bootstrap === 'microk8s' ? opt('microk8s', microk8s(minor)) : opt('kubeadm', kubeadm),
       )
-      .map(([base, o, b]) => ({ ...base, ...o, ...b }) as ClusterSpec),
+      .map(([base, o, b]) => withFlavorRules({ ...base, ...o, ...b } as ClusterSpec, f)),
   );
+}
+
+// Spec rules that span fields: "<cluster>-<pool>" is a label value (at most 63 characters);
+// MicroK8s serves the API on 6443 and has no users field for SSH keys.
+function withFlavorRules(spec: ClusterSpec, f: Flavor): ClusterSpec {
+  const out: ClusterSpec = { ...spec, workers: spec.workers.filter((w) => spec.name.length + 1 + w.name.length <= 63) };
+  if (f.bootstrap === 'microk8s') {
+    delete out.sshAuthorizedKeys;
+    if (out.network !== undefined) {
+      const { apiServerPort: _port, ...rest } = out.network;
+      out.network = rest;
+    }
+  }
+  return out;
 }
 
 /**

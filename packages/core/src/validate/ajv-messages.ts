@@ -53,7 +53,12 @@ function codeFor(path: string, fallback: IssueCode): IssueCode {
  * Turns the raw Ajv errors of one object into findings: one per problem, anyOf branches
  * collapsed (int-or-string), each message naming what is wrong and what is allowed.
  */
-export function describeAjvErrors(errors: readonly ValidatorError[], data: unknown, schema: SchemaNode): SchemaFinding[] {
+export function describeAjvErrors(
+  errors: readonly ValidatorError[],
+  data: unknown,
+  schema: SchemaNode,
+  context: 'manifest' | 'spec' = 'manifest',
+): SchemaFinding[] {
   // An anyOf failure reports every branch too; keep only the anyOf itself.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.instancePath}|${e.schemaPath}/`);
   const out: SchemaFinding[] = [];
@@ -62,7 +67,7 @@ export function describeAjvErrors(errors: readonly ValidatorError[], data: unkno
     if (anyOfPaths.some((p) => `${e.instancePath}|${e.schemaPath}`.startsWith(p))) continue;
     // propertyNames reports the failing sub-keyword and then a summary; keep the summary.
     if (e.schemaPath.includes('/propertyNames/') && e.keyword !== 'propertyNames') continue;
-    const f = describe(e, data, schema);
+    const f = describe(e, data, schema, context);
     const key = `${f.code}|${f.path}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -71,7 +76,7 @@ export function describeAjvErrors(errors: readonly ValidatorError[], data: unkno
   return out;
 }
 
-function describe(e: ValidatorError, data: unknown, schema: SchemaNode): SchemaFinding {
+function describe(e: ValidatorError, data: unknown, schema: SchemaNode, context: 'manifest' | 'spec'): SchemaFinding {
   const path = e.instancePath;
   const value = valueAt(data, path);
   const p = e.params;
@@ -84,7 +89,10 @@ function describe(e: ValidatorError, data: unknown, schema: SchemaNode): SchemaF
         path: at,
         atKey: true,
         subject: field,
-        message: `unknown field "${field}" (kube-apiserver would drop it; kubectl --validate=strict rejects it); ${allowedKeys(schema, path)}`,
+        message:
+          context === 'spec'
+            ? `unknown key "${field}"; ${allowedKeys(schema, path)}`
+            : `unknown field "${field}" (kube-apiserver would drop it; kubectl --validate=strict rejects it); ${allowedKeys(schema, path)}`,
       };
     }
     case 'required': {
