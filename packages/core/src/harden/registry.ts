@@ -6,8 +6,14 @@ import type { KubeObject } from '../emit/to-yaml.ts';
 
 /** What a transform may read besides the objects. */
 export interface HardenContext {
-  /** The spec's hardening options, when rendering from a spec. */
+  /**
+   * The hardening options: the spec's `hardening` section when rendering, or built from the
+   * command-line options by `capi-gen harden`. A value that is set counts as explicit and wins
+   * over a value already in the manifests; unset values fall back to defaults that only fill gaps.
+   */
   readonly hardening: ClusterSpec['hardening'] | undefined;
+  /** The @capi-gen/templates folder; node scripts are read from its scripts/ folder. */
+  readonly templatesDir: string;
 }
 
 /** One hardening transform. */

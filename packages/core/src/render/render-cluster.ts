@@ -121,7 +121,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
   }
   objects = convertObjects(objects, { capi: contract, infrastructure: infrastructureContract });
   if (options.noHardening !== true) {
-    for (const t of TRANSFORMS) objects = t.apply(objects, { hardening: spec.hardening });
+    for (const t of TRANSFORMS) objects = t.apply(objects, { hardening: spec.hardening, templatesDir });
   }
 
   const invalid: Issue[] = [];
