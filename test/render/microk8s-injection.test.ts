@@ -390,7 +390,7 @@ function specFrom(v: Allowed): ClusterSpec {
 }
 
 async function renderInit(spec: ClusterSpec): Promise<{ cp: KubeObject; endpoint: string }> {
-  const r = await renderCluster(spec);
+  const r = await renderCluster(spec, { noHardening: true });
   const cp = r.objects.find((o) => o.kind === 'MicroK8sControlPlane');
   if (cp === undefined) throw new Error('no MicroK8sControlPlane rendered');
   return { cp, endpoint: endpointOf(r.objects) };

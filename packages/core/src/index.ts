@@ -11,3 +11,4 @@ export { renderCluster, renderClusterFromText, type RenderOptions, type RenderRe
 export { BUILTIN_FLAVORS } from './flavors/registry.ts';
 export { defaultTemplatesDir, listFlavors, type Contract } from './flavors/flavor.ts';
 export { objectsToYaml, objectToYaml, type KubeObject } from './emit/to-yaml.ts';
+export { DEFAULT_MANAGER_PROVIDERS, MANAGER_PROVIDERS, renderManagerPatches, setLeaderElectionArgs, type ManagerPatchesOptions, type ManagerPatchesResult, type ManagerPatchFile, type ManagerPatchFormat, type ManagerProvider, type ManagerProviderId } from './managers/manager-patches.ts'; // issue 6 item 4: manager-patches

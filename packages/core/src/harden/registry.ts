@@ -3,6 +3,8 @@
 // leader-election transforms register here when they land (issues 5 and 6).
 import type { ClusterSpec } from '../model/cluster-spec.ts';
 import type { KubeObject } from '../emit/to-yaml.ts';
+import { leaderElectionKubeadm } from './leader-election-kubeadm.ts';
+import { leaderElectionMicroK8s } from './leader-election-microk8s.ts';
 
 /** What a transform may read besides the objects. */
 export interface HardenContext {
@@ -23,4 +25,7 @@ export interface Transform {
 }
 
 /** The transforms render runs, in order. */
-export const TRANSFORMS: readonly Transform[] = [];
+export const TRANSFORMS: readonly Transform[] = [
+  leaderElectionKubeadm,
+  leaderElectionMicroK8s,
+];

@@ -131,7 +131,7 @@ export const ClusterSpecSchema = Type.Object(
           ipInIp: Type.Optional(Type.Boolean()),
           disableDefaultCNI: Type.Optional(Type.Boolean()),
           upgradeStrategy: Type.Optional(Type.Union([Type.Literal('InPlaceUpgrade'), Type.Literal('RollingUpgrade'), Type.Literal('SmartUpgrade')])),
-          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 512 }), { maxItems: 50 })),
+          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 256 }), { maxItems: 50, description: 'At most 50 of 256 characters: they are written into every MicroK8s node\'s user-data, which Nova caps at 65535 bytes.' })),
         },
         { additionalProperties: false },
       ),

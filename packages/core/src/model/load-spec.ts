@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { CapiGenError, type Issue } from '../errors.ts';
+import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS } from '../harden/leader-election-options.ts';
 import { describeAjvErrors } from '../validate/ajv-messages.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { ClusterSpecSchema, type ClusterSpec } from './cluster-spec.ts';
@@ -61,6 +62,22 @@ function ruleProblems(spec: ClusterSpec): SpecProblem[] {
   const minor = Number(/^v\d+\.(\d+)\./.exec(spec.kubernetesVersion)?.[1] ?? '0');
   if (spec.microk8s?.confinement === 'strict' && minor < 25) {
     rule('/microk8s/confinement', `strict confinement needs Kubernetes v1.25 or later (MicroK8s ${spec.kubernetesVersion} has no strict snap)`);
+  }
+  // Leader-election timings as the binaries will get them: the options given, defaults for the rest.
+  const le = spec.hardening?.leaderElection;
+  if (le !== undefined && le.enabled !== false) {
+    const timings = {
+      leaseDuration: le.leaseDuration ?? LEADER_ELECTION_DEFAULTS.leaseDuration,
+      renewDeadline: le.renewDeadline ?? LEADER_ELECTION_DEFAULTS.renewDeadline,
+      retryPeriod: le.retryPeriod ?? LEADER_ELECTION_DEFAULTS.retryPeriod,
+    };
+    for (const p of checkLeaderElectionTimings(timings)) {
+      const defaulted = (['leaseDuration', 'renewDeadline', 'retryPeriod'] as const).filter((f) => le[f] === undefined);
+      const note = defaulted.length === 0 ? '' : ` (not set, so capi-gen's default applies: ${defaulted.map((f) => `${f} ${LEADER_ELECTION_DEFAULTS[f]}`).join(', ')})`;
+      // A rule broken by a default and a value the user gave is reported where the user wrote it.
+      const field = le[p.field] === undefined ? ({ leaseDuration: 'renewDeadline', renewDeadline: 'retryPeriod', retryPeriod: 'retryPeriod' } as const)[p.field] : p.field;
+      rule(`/hardening/leaderElection/${field}`, `leader election: ${p.message}${note}`);
+    }
   }
   return out;
 }

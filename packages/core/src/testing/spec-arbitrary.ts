@@ -268,11 +268,15 @@ const sshKey = fc
 
 // Durations are given all together and in the order leader election needs
 // (retryPeriod < renewDeadline < leaseDuration), or not at all.
+function durations(retry: number, renew: number, lease: number): { retryPeriod: string; renewDeadline: string; leaseDuration: string } {
+  return { retryPeriod: `${retry}s`, renewDeadline: `${renew}s`, leaseDuration: lease >= 60 ? `${Math.floor(lease / 60)}m${lease % 60}s` : `${lease}s` };
+}
 const leaderElection = fc
   .tuple(fc.option(fc.boolean(), { nil: undefined }), fc.option(fc.tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 60 })), { nil: undefined }))
   .map(([enabled, d]) => ({
     ...(enabled === undefined ? {} : { enabled }),
-    ...(d === undefined ? {} : { retryPeriod: `${d[0]}s`, renewDeadline: `${d[0] + d[1]}s`, leaseDuration: d[0] + d[1] + d[2] >= 60 ? `${Math.floor((d[0] + d[1] + d[2]) / 60)}m${(d[0] + d[1] + d[2]) % 60}s` : `${d[0] + d[1] + d[2]}s` }),
+    // renewDeadline = retry + retry/5 + d1 keeps client-go's renewDeadline > 1.2 x retryPeriod.
+    ...(d === undefined ? {} : durations(d[0], d[0] + Math.floor(d[0] / 5) + d[1], d[0] + Math.floor(d[0] / 5) + d[1] + d[2])),
   }));
 const hardening = record<NonNullable<ClusterSpec['hardening']>>({}, { certificates: record<{ enabled: boolean }>({}, { enabled: fc.boolean() }), leaderElection });
 

@@ -1,0 +1,113 @@
+// Leader-election timings for MicroK8s workload clusters (issue 6, item 3). Neither MicroK8s
+// provider has a field for kube-controller-manager or kube-scheduler flags: kubelite reads them
+// from /var/snap/microk8s/current/args/{kube-controller-manager,kube-scheduler}, which
+// `microk8s join` does not copy. So every control-plane machine (init and join: both get
+// spec.controlPlaneConfig verbatim) receives templates/scripts/microk8s-leader-election.sh and
+// runs it as its last postRunCommand, after the snap is installed; the script edits both files
+// idempotently and restarts kubelite once when something changed.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../emit/to-yaml.ts';
+import { CapiGenError } from '../errors.ts';
+import { defaultTemplatesDir } from '../flavors/flavor.ts';
+import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, LEADER_ELECTION_FLAGS, type LeaderElectionTimings } from './leader-election-options.ts';
+import type { HardenContext, Transform } from './registry.ts';
+
+/** Where the script lands on the node. */
+export const MICROK8S_LEADER_ELECTION_SCRIPT_PATH = '/capi-gen/microk8s-leader-election.sh';
+const SCRIPT_FILE = 'microk8s-leader-election.sh';
+const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
+/** The script refuses any argument not matching this (exit 2); checked here first so the node never sees one. */
+const ARGUMENT = /^--leader-elect-(lease-duration|renew-deadline|retry-period)=[0-9][0-9a-zµ.]*$/;
+/** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
+const JINJA = /\{[{%#]/;
+
+const scripts = new Map<string, string>();
+
+/** The script text from `<templatesDir>/scripts/`, or from the built-in templates when that folder has none. */
+export function loadMicroK8sLeaderElectionScript(templatesDir: string): string {
+  const dir = existsSync(join(templatesDir, 'scripts')) ? templatesDir : defaultTemplatesDir();
+  const path = join(dir, 'scripts', SCRIPT_FILE);
+  const cached = scripts.get(path);
+  if (cached !== undefined) return cached;
+  const text = readFileSync(path, 'utf8');
+  const jinja = JINJA.exec(text);
+  if (jinja !== null) {
+    const line = text.slice(0, jinja.index).split('\n').length;
+    throw new Error(
+      `${path}:${line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
+    );
+  }
+  scripts.set(path, text);
+  return text;
+}
+
+function timingsOf(context: HardenContext): LeaderElectionTimings {
+  const o = context.hardening?.leaderElection;
+  return {
+    leaseDuration: o?.leaseDuration ?? LEADER_ELECTION_DEFAULTS.leaseDuration,
+    renewDeadline: o?.renewDeadline ?? LEADER_ELECTION_DEFAULTS.renewDeadline,
+    retryPeriod: o?.retryPeriod ?? LEADER_ELECTION_DEFAULTS.retryPeriod,
+  };
+}
+
+/** The postRunCommands line for these timings. */
+export function microk8sLeaderElectionCommand(t: LeaderElectionTimings): string {
+  const args = (['leaseDuration', 'renewDeadline', 'retryPeriod'] as const).map((k) => `--${LEADER_ELECTION_FLAGS[k]}=${t[k]}`);
+  const bad = args.filter((a) => !ARGUMENT.test(a));
+  const problems = checkLeaderElectionTimings(t);
+  if (bad.length > 0 || problems.length > 0) {
+    throw new CapiGenError([
+      ...problems.map((p) => ({ code: 'REFUSED_OPTION' as const, severity: 'error' as const, object: 'ClusterSpec', path: `/hardening/leaderElection/${p.field}`, message: p.message })),
+      ...bad.map((a) => ({
+        code: 'REFUSED_OPTION' as const,
+        severity: 'error' as const,
+        object: 'ClusterSpec',
+        path: '/hardening/leaderElection',
+        message: `${a} cannot be passed to the node script; write durations like 60s, 1m30s or 500ms`,
+      })),
+    ]);
+  }
+  return [MICROK8S_LEADER_ELECTION_SCRIPT_PATH, ...args].join(' ');
+}
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function isOurs(command: unknown): boolean {
+  return typeof command === 'string' && (command === MICROK8S_LEADER_ELECTION_SCRIPT_PATH || command.startsWith(`${MICROK8S_LEADER_ELECTION_SCRIPT_PATH} `));
+}
+
+function harden(o: KubeObject, script: string, command: string): KubeObject {
+  const out = structuredClone(o) as KubeObject;
+  const spec = rec(out['spec']) ?? {};
+  out['spec'] = spec;
+  const cpc = rec(spec['controlPlaneConfig']) ?? {};
+  spec['controlPlaneConfig'] = cpc;
+  const init = rec(cpc['initConfiguration']) ?? {};
+  cpc['initConfiguration'] = init;
+
+  const file = { path: MICROK8S_LEADER_ELECTION_SCRIPT_PATH, permissions: '0700', owner: 'root:root', content: script };
+  const files = Array.isArray(init['extraWriteFiles']) ? (init['extraWriteFiles'] as unknown[]) : [];
+  const at = files.findIndex((f) => rec(f)?.['path'] === MICROK8S_LEADER_ELECTION_SCRIPT_PATH);
+  init['extraWriteFiles'] =
+    at < 0 ? [...files, file] : files.flatMap((f, i) => (i === at ? [{ ...rec(f), ...file }] : rec(f)?.['path'] === MICROK8S_LEADER_ELECTION_SCRIPT_PATH ? [] : [f]));
+
+  const post = Array.isArray(init['postRunCommands']) ? (init['postRunCommands'] as unknown[]) : [];
+  const first = post.findIndex(isOurs);
+  init['postRunCommands'] = first < 0 ? [...post, command] : post.flatMap((c, i) => (i === first ? [command] : isOurs(c) ? [] : [c]));
+  return out;
+}
+
+/** Adds the leader-election script and its postRunCommand to every MicroK8sControlPlane (v1beta1). */
+export const leaderElectionMicroK8s: Transform = {
+  id: 'leader-election-microk8s',
+  apply(objects: readonly KubeObject[], context: HardenContext): KubeObject[] {
+    const targets = objects.some((o) => o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION);
+    if (context.hardening?.leaderElection?.enabled === false || !targets) return [...objects];
+    const command = microk8sLeaderElectionCommand(timingsOf(context));
+    const script = loadMicroK8sLeaderElectionScript(context.templatesDir);
+    return objects.map((o) => (o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION ? harden(o, script, command) : o));
+  },
+};
