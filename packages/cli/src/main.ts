@@ -35,6 +35,7 @@ Commands:
   render     render a cluster spec into hardened, validated Cluster API manifests
   validate   check manifests against the vendored Cluster API CRDs
   schema     print the JSON Schema of the cluster spec
+  manager-patches  leader-election timings for the management cluster's manager Deployments
 
 Options:
   -h, --help     show this help (also: capi-gen <command> --help)
@@ -275,8 +276,115 @@ async function schemaCommand(args: string[], stdout: string[]): Promise<number> 
   return EXIT_OK;
 }
 
-const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP };
-const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE };
+// --- manager-patches (issue 6 item 4) ---
+const MANAGER_PROVIDER_NAMES = ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack', 'docker', 'microk8s-bootstrap', 'microk8s-control-plane'] as const;
+const MANAGER_PATCHES_USAGE =
+  'usage: capi-gen manager-patches [--provider <name>]... [--format kustomize|kubectl|operator] [-o <dir>] [--leader-elect-lease-duration D] [--leader-elect-renew-deadline D] [--leader-elect-retry-period D] [--provider-args <provider>=<file>]... [--provider-version <provider>=<version>]...';
+const MANAGER_PATCHES_HELP = `Usage:
+  capi-gen manager-patches [options]
+
+Prints patches that set the leader-election timings of the Cluster API manager Deployments
+installed by clusterctl init (clusterctl has no knob for them). Each patch carries the manager
+container's FULL args (a strategic-merge patch replaces the whole list, so a patch with only the
+new flags would drop --leader-elect): the args of the provider version, or the live ones given
+with --provider-args. clusterctl upgrade (and clusterctl init) revert the patches: re-apply them.
+
+Options:
+  --provider <name>                  repeatable: ${MANAGER_PROVIDER_NAMES.join(', ')}
+                                     (default: core, kubeadm-bootstrap, kubeadm-control-plane, openstack;
+                                     the MicroK8s managers accept only --leader-elect and are refused)
+  --format kustomize|kubectl|operator
+                                     kustomize (default): kustomization.yaml + one patch per provider,
+                                     printed as one stream with "# file: <name>" comments;
+                                     kubectl: a sh script of kubectl patch commands;
+                                     operator: cluster-api-operator provider snippets (not schema-checked)
+  -o, --output <dir>                 write the files into <dir> instead of printing them
+  --leader-elect-lease-duration D    default 60s
+  --leader-elect-renew-deadline D    default 40s
+  --leader-elect-retry-period D      default 5s  (lease > renew deadline > 1.2 x retry period)
+  --provider-args <provider>=<file>  repeatable: the manager's live args, one per line or the JSON array of
+                                     kubectl -n <ns> get deploy <name> -o jsonpath='{.spec.template.spec.containers[?(@.name=="manager")].args}'
+  --provider-version <provider>=<v>  repeatable: pick the built-in args list of that version
+  -h, --help                         show this help
+
+Exit codes: 0 printed or written; 2 refused provider (MicroK8s), timings client-go would reject,
+            unreadable --provider-args file or usage error.
+`;
+
+function providerPairs(option: string, values: readonly string[] | undefined): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const v of values ?? []) {
+    const at = v.indexOf('=');
+    const provider = at < 0 ? v : v.slice(0, at);
+    const value = at < 0 ? '' : v.slice(at + 1);
+    if (!(MANAGER_PROVIDER_NAMES as readonly string[]).includes(provider) || value === '') {
+      throw new UsageError(`--${option} must be <provider>=<value> with provider one of ${MANAGER_PROVIDER_NAMES.join(', ')}, got "${v}"`, `e.g. --${option} core=${option === 'provider-args' ? 'core-args.txt' : 'v1.12.3'}`);
+    }
+    if (pairs.has(provider)) throw new UsageError(`--${option} names ${provider} twice`, 'give it once per provider');
+    pairs.set(provider, value);
+  }
+  return pairs;
+}
+
+async function managerPatchesCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        provider: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        'leader-elect-lease-duration': { type: 'string' },
+        'leader-elect-renew-deadline': { type: 'string' },
+        'leader-elect-retry-period': { type: 'string' },
+        'provider-args': { type: 'string', multiple: true },
+        'provider-version': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw describeParseError(err, 'manager-patches');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    stdout.push(MANAGER_PATCHES_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`manager-patches takes no arguments, got ${positionals.join(' ')}`, 'name providers with --provider <name>');
+  const format = oneOf('format', values.format, ['kustomize', 'kubectl', 'operator'] as const, 'kustomize');
+  for (const p of values.provider ?? []) oneOf('provider', p, MANAGER_PROVIDER_NAMES, 'core');
+  if (values.output === '') throw new UsageError('--output needs a directory, got an empty string', 'e.g. -o ./manager-patches');
+  const { runManagerPatches } = await import('./commands/manager-patches.ts');
+  const outcome = await runManagerPatches({
+    providers: values.provider ?? ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack'],
+    format,
+    ...(values.output === undefined ? {} : { outDir: values.output }),
+    ...(values['leader-elect-lease-duration'] === undefined ? {} : { leaseDuration: values['leader-elect-lease-duration'] }),
+    ...(values['leader-elect-renew-deadline'] === undefined ? {} : { renewDeadline: values['leader-elect-renew-deadline'] }),
+    ...(values['leader-elect-retry-period'] === undefined ? {} : { retryPeriod: values['leader-elect-retry-period'] }),
+    providerArgs: providerPairs('provider-args', values['provider-args']),
+    versions: providerPairs('provider-version', values['provider-version']),
+  });
+  switch (outcome.kind) {
+    case 'stdout':
+      stdout.push(outcome.text);
+      return EXIT_OK;
+    case 'written':
+      for (const note of outcome.notes) stderr.push(`${note}\n`);
+      stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
+      return EXIT_OK;
+    case 'failed':
+      for (const line of outcome.lines) stderr.push(`${line}\n`);
+      return EXIT_USAGE;
+  }
+}
+// --- end manager-patches ---
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE };
 
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
@@ -301,6 +409,8 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
         return await renderCommand(rest, stdout, stderr);
       case 'schema':
         return await schemaCommand(rest, stdout);
+      case 'manager-patches':
+        return await managerPatchesCommand(rest, stdout, stderr);
       case 'help': {
         const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
         if (help !== undefined) {

@@ -6,11 +6,9 @@
 // - namespaces, Deployment names, lease IDs, defaults and which binaries take the three duration
 //   flags: capi-facts.md section d (read from each provider's main.go on main; unchanged since at
 //   least CAPI v1.10).
-// - the args lists: anchors.md section 1 ("Manager flags": the shipped config/manager/manager.yaml
-//   passes `--leader-elect` and `--feature-gates=...`, plus clusterctl variables for diagnostics)
-//   and issue 6 (`--leader-elect`, `--feature-gates=...`, `--diagnostics-address=...`). The exact
-//   feature-gate lists and the remaining flags are ASSUMPTIONS, marked per entry: nobody has yet
-//   compared them with the upstream manifests. Check them against the live cluster with
+// - the args lists: read from each provider's config/manager/manager.yaml (CAPI main, CAPO tags
+//   v0.12.0, v0.13.0, v0.14.7), with clusterctl variables at their defaults; what is assumed for
+//   versions that were not read is said per entry. Check them against the live cluster with
 //     kubectl -n <namespace> get deploy <deployment> -o jsonpath='{.spec.template.spec.containers[?(@.name=="manager")].args}'
 //   and pass the result with `--provider-args <provider>=<file>` when it differs.
 //
@@ -94,10 +92,10 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
           '--leader-elect',
           '--diagnostics-address=:8443',
           '--insecure-diagnostics=false',
-          '--feature-gates=MachinePool=true,ClusterResourceSet=true,ClusterTopology=false,RuntimeSDK=false,MachineSetPreflightChecks=true,MachineWaitForVolumeDetachConsiderVolumeAttachments=true,PriorityQueue=false',
+          '--feature-gates=MachinePool=true,ClusterTopology=false,RuntimeSDK=false,MachineSetPreflightChecks=true,MachineWaitForVolumeDetachConsiderVolumeAttachments=true,PriorityQueue=true,ReconcilerRateLimiting=true,InPlaceUpdates=false,MachineTaintPropagation=false,ClusterTopologyWorkerVersionPinning=false',
         ],
-        source: 'anchors.md section 1 (core config/manager/manager.yaml: --leader-elect, --feature-gates=...${EXP_*}); issue 6',
-        assumed: ASSUMED_FEATURE_GATES,
+        source: 'cluster-api core/config/manager/manager.yaml on main (v1.15 dev, read 2026-11), variables at their defaults',
+        assumed: 'that v1.10-v1.14 ship the same list; older minors have fewer feature gates (pass --provider-args)',
       },
     ],
   },
@@ -120,11 +118,11 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
           '--leader-elect',
           '--diagnostics-address=:8443',
           '--insecure-diagnostics=false',
-          '--feature-gates=MachinePool=true,KubeadmBootstrapFormatIgnition=false,PriorityQueue=false',
+          '--feature-gates=MachinePool=true,KubeadmBootstrapFormatIgnition=false',
           '--bootstrap-token-ttl=15m',
         ],
-        source: 'anchors.md section 1 and issue 6 (same layout as core); KubeadmBootstrapFormatIgnition default false: capi-facts.md section a',
-        assumed: `${ASSUMED_FEATURE_GATES} (--bootstrap-token-ttl=15m in particular)`,
+        source: 'cluster-api bootstrap/kubeadm/config/manager/manager.yaml on main (read 2026-11), variables at their defaults',
+        assumed: 'that v1.10-v1.14 ship the same list',
       },
     ],
   },
@@ -148,10 +146,11 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
           '--leader-elect',
           '--diagnostics-address=:8443',
           '--insecure-diagnostics=false',
-          '--feature-gates=ClusterTopology=false,KubeadmBootstrapFormatIgnition=false,PriorityQueue=false',
+          '--use-deprecated-infra-machine-naming=false',
+          '--feature-gates=MachinePool=true,ClusterTopology=false,KubeadmBootstrapFormatIgnition=false',
         ],
-        source: 'anchors.md section 1 and issue 6 (same layout as core)',
-        assumed: ASSUMED_FEATURE_GATES,
+        source: 'cluster-api controlplane/kubeadm/config/manager/manager.yaml on main (read 2026-11), variables at their defaults',
+        assumed: 'that v1.10-v1.14 ship the same list',
       },
     ],
   },
@@ -169,10 +168,17 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
     args: [
       {
         from: '0.12',
+        to: '0.13',
+        args: ['--leader-elect', '--v=2', '--diagnostics-address=127.0.0.1:8080', '--insecure-diagnostics=true'],
+        source: 'cluster-api-provider-openstack config/manager/manager.yaml at tags v0.12.0 and v0.13.0',
+        assumed: 'nothing for the tags read; patch releases assumed equal',
+      },
+      {
+        from: '0.14',
         to: '0.14',
-        args: ['--leader-elect', '--diagnostics-address=:8443', '--insecure-diagnostics=false', '--v=2'],
-        source: 'anchors.md section 1 ("CAPO config/manager/manager.yaml is the same" as core); issue 6',
-        assumed: 'whether CAPO passes --feature-gates at all (none listed here), --v=2, and the order; check the live Deployment',
+        args: ['--leader-elect', '--v=2', '--diagnostics-address=127.0.0.1:8080', '--insecure-diagnostics=true', '--feature-gates=PriorityQueue=false,AutoScaleFromZero=false'],
+        source: 'cluster-api-provider-openstack config/manager/manager.yaml at tag v0.14.7, variables at their defaults',
+        assumed: 'earlier v0.14 patch releases assumed equal',
       },
     ],
   },
