@@ -35,30 +35,39 @@ export const LEADER_ELECTION_FLAGS = {
   retryPeriod: 'leader-elect-retry-period',
 } as const;
 
-const UNIT_NS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  'µs': 1_000n,
+  'μs': 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
+
+const MAX_DURATION = (1n << 63n) - 1n;
 
 /**
  * Parses a Go duration (time.ParseDuration syntax: `300ms`, `1.5h`, `2h45m`, `-1s`, `0`) into
- * nanoseconds. Returns undefined for anything Go would reject.
+ * nanoseconds, with Go's arithmetic: each term is whole nanoseconds (`1.5ns` is 1), and a total
+ * beyond int64 is rejected. Returns undefined for anything Go would reject.
  */
 export function parseDuration(text: string): number | undefined {
   if (text === '0' || text === '+0' || text === '-0') return 0;
   const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(text);
   if (m === null) return undefined;
-  let total = 0;
-  for (const part of m[2]!.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * UNIT_NS[part[2]!]!;
+  let total = 0n;
+  for (const part of m[2]!.matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const unit = UNIT_NS[part[3]!]!;
+    const whole = BigInt(part[1] === '' ? '0' : part[1]!);
+    const frac = part[2] ?? '';
+    // Go keeps the fraction's digits as an integer over a power of ten, then truncates.
+    const fraction = frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
+    total += whole * unit + fraction;
+    if (total > MAX_DURATION) return undefined;
   }
-  return m[1] === '-' ? -total : total;
+  return Number(m[1] === '-' ? -total : total);
 }
 
 /** A broken client-go rule: which rule, with the values that break it. */

@@ -146,11 +146,7 @@ const number = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 99 }), fc.constantFrom('.5', '.25', '.75', '.', '.0')).map(([i, f]) => `${i}${f}`) },
   { weight: 1, arbitrary: fc.constantFrom('.5', '.25', '00', '007') },
 );
-// No fractions of a nanosecond: Go truncates them, parseDuration does not (a known gap, below).
-const segment = fc
-  .tuple(number, unit)
-  .filter(([n, u]) => !(u === 'ns' && /\.\d*[1-9]/.test(n)))
-  .map(([n, u]) => `${n}${u}`);
+const segment = fc.tuple(number, unit).map(([n, u]) => `${n}${u}`);
 const wellFormed = fc
   .tuple(fc.constantFrom('', '', '', '', '-', '+'), fc.array(segment, { minLength: 1, maxLength: 3 }))
   .map(([sign, segs]) => `${sign}${segs.join('')}`);
@@ -240,16 +236,14 @@ describe('parseDuration vs Go time.ParseDuration', () => {
     );
   });
 
-  // Known gaps of parseDuration against Go, found by the reference above. Go computes integer
-  // nanoseconds (fractions truncated to whole ns, exact decimal arithmetic, int64 range);
-  // parseDuration multiplies floats. These tests fail on purpose (it.fails) until
-  // leader-election-options.ts is fixed; then remove `.fails`.
-  it.fails.each([
+  // Cases where float arithmetic would disagree with Go, which computes whole nanoseconds
+  // (fractions truncated, exact decimal arithmetic, int64 range).
+  it.each([
     ['1.5ns', 1], // Go truncates to whole nanoseconds
     ['4.1ms', 4_100_000], // 4.1 * 1e6 is 4099999.9999999995 in floats
     ['2.007ms', 2_007_000], // 2.007 * 1e6 is 2007000.0000000002 in floats
     ['2562048h', undefined], // beyond int64 nanoseconds: Go refuses it
-  ] as const)('known gap: %j -> %s', (text, ns) => {
+  ] as const)('agrees with Go on %j -> %s', (text, ns) => {
     expect(parseDuration(text)).toBe(ns);
   });
 });
