@@ -36,6 +36,7 @@ Commands:
   validate   check manifests against the vendored Cluster API CRDs
   schema     print the JSON Schema of the cluster spec
   manager-patches  leader-election timings for the management cluster's manager Deployments
+  harden     add the hardening to manifests you already have, keeping what you wrote
 
 Options:
   -h, --help     show this help (also: capi-gen <command> --help)
@@ -383,8 +384,115 @@ async function managerPatchesCommand(args: string[], stdout: string[], stderr: s
 }
 // --- end manager-patches ---
 
-const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP };
-const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE };
+// --- harden (issue 5 items 1-2, issue 6 item 5) ---
+const HARDEN_USAGE =
+  'usage: capi-gen harden <file|-> [--clusterctl-template|--no-clusterctl-template] [--leader-elect-lease-duration D] [--leader-elect-renew-deadline D] [--leader-elect-retry-period D] [--no-leader-election] [-o <file>|--in-place]';
+const HARDEN_HELP = `Usage:
+  capi-gen harden <file|-> [options]
+
+Adds capi-gen's hardening to manifests you already have (- reads stdin) and prints the result
+on stdout. Only what the hardening changes is written: comments, key order, quoting, other
+documents, clusterctl \${VAR} placeholders and $\${VAR} escapes, and your own files and commands
+stay as they are. Every change is listed on stderr; hardening the output again changes nothing.
+Today: leader-election timings for kube-controller-manager and kube-scheduler
+(KubeadmControlPlane extraArgs; a node script for MicroK8sControlPlane). See docs/harden.md.
+
+Options:
+  --clusterctl-template              the input is a clusterctl template: every $ in added text is
+                                     escaped for clusterctl's envsubst (\${ -> $\${, $$ -> $$$$)
+  --no-clusterctl-template           the input is a plain manifest (no escaping)
+                                     (default: a clusterctl template when the input contains \${)
+  --leader-elect-lease-duration D    these three win over values already in the manifests;
+  --leader-elect-renew-deadline D    unset ones keep the manifest's value, else 60s / 40s / 5s
+  --leader-elect-retry-period D      (lease > renew deadline > 1.2 x retry period)
+  --no-leader-election               do not touch leader election
+  -o, --output <file>                write the result to <file> instead of stdout
+  --in-place                         write the result back into the input file
+  -h, --help                         show this help
+
+Warnings on stderr: a changed KubeadmControlPlane kubeadmConfigSpec rolls out every control-plane
+machine; edited *Template objects do not reach existing machines (give them a new name).
+
+Exit codes: 0 hardened (also when something changed); 2 refused timings, unreadable input,
+            YAML syntax error in the input or usage error (nothing is printed on stdout).
+`;
+
+async function hardenCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        'clusterctl-template': { type: 'boolean' },
+        'no-clusterctl-template': { type: 'boolean' },
+        'leader-elect-lease-duration': { type: 'string' },
+        'leader-elect-renew-deadline': { type: 'string' },
+        'leader-elect-retry-period': { type: 'string' },
+        'no-leader-election': { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        'in-place': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw describeParseError(err, 'harden');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    stdout.push(HARDEN_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'harden needs a manifest file or - (stdin)' : `harden takes one manifest, got ${positionals.length}: ${positionals.join(' ')}`,
+      'e.g. capi-gen harden cluster.yaml > cluster.hardened.yaml',
+    );
+  }
+  const input = positionals[0]!;
+  if (values['clusterctl-template'] === true && values['no-clusterctl-template'] === true) {
+    throw new UsageError('--clusterctl-template and --no-clusterctl-template contradict each other', 'give one of them, or neither to detect it');
+  }
+  const timings = {
+    leaseDuration: values['leader-elect-lease-duration'],
+    renewDeadline: values['leader-elect-renew-deadline'],
+    retryPeriod: values['leader-elect-retry-period'],
+  };
+  const leaderElection = values['no-leader-election'] !== true;
+  if (!leaderElection && Object.values(timings).some((t) => t !== undefined)) {
+    throw new UsageError('--no-leader-election cannot be combined with --leader-elect-* timings', 'drop one of them');
+  }
+  if (values.output === '') throw new UsageError('--output needs a file name, got an empty string', 'e.g. -o cluster.hardened.yaml');
+  if (values.output !== undefined && values['in-place'] === true) throw new UsageError('-o and --in-place contradict each other', 'give one of them');
+  if (values['in-place'] === true && input === '-') throw new UsageError('--in-place needs a file, not - (stdin)', 'use -o <file> or redirect stdout');
+
+  const { runHarden } = await import('./commands/harden.ts');
+  const outcome = await runHarden({
+    input,
+    clusterctlTemplate: values['clusterctl-template'] === true ? true : values['no-clusterctl-template'] === true ? false : 'auto',
+    leaderElection: {
+      enabled: leaderElection,
+      ...(timings.leaseDuration === undefined ? {} : { leaseDuration: timings.leaseDuration }),
+      ...(timings.renewDeadline === undefined ? {} : { renewDeadline: timings.renewDeadline }),
+      ...(timings.retryPeriod === undefined ? {} : { retryPeriod: timings.retryPeriod }),
+    },
+    output: values['in-place'] === true ? { kind: 'in-place' } : values.output !== undefined ? { kind: 'file', path: values.output } : { kind: 'stdout' },
+    templatesDir: BUILTIN_TEMPLATES_DIR,
+    readStdin,
+  });
+  if (outcome.kind === 'failed') {
+    for (const line of outcome.lines) stderr.push(`${line}\n`);
+    return EXIT_USAGE;
+  }
+  if (outcome.written === undefined) stdout.push(outcome.text);
+  for (const line of outcome.report) stderr.push(`${line}\n`);
+  return EXIT_OK;
+}
+// --- end harden ---
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */ };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */ };
 
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
@@ -411,6 +519,8 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
         return await schemaCommand(rest, stdout);
       case 'manager-patches':
         return await managerPatchesCommand(rest, stdout, stderr);
+      case 'harden': // harden
+        return await hardenCommand(rest, stdout, stderr);
       case 'help': {
         const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
         if (help !== undefined) {

@@ -1,0 +1,126 @@
+// `capi-gen harden`: read one manifest (file or stdin), apply the hardening transforms with
+// @capi-gen/core's hardenText, and return the text plus the lines for stderr. Returns values
+// only; main.ts prints them, writes files and picks the exit code.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  CapiGenError,
+  checkLeaderElectionTimings,
+  formatIssue,
+  hardenText,
+  LEADER_ELECTION_DEFAULTS,
+  type ClusterSpec,
+  type HardenChange,
+} from '@capi-gen/core';
+
+/** Options of {@link runHarden}, already parsed by main.ts. */
+export interface HardenCommandOptions {
+  /** A file, or `-` for stdin. */
+  readonly input: string;
+  /** `auto` (default): a text containing `${` is a clusterctl template. */
+  readonly clusterctlTemplate: boolean | 'auto';
+  readonly leaderElection: {
+    readonly enabled: boolean;
+    readonly leaseDuration?: string;
+    readonly renewDeadline?: string;
+    readonly retryPeriod?: string;
+  };
+  /** Where the text goes: stdout, a file, or back into the input file. */
+  readonly output: { readonly kind: 'stdout' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'in-place' };
+  /** The built-in templates folder (node scripts), copied beside the bundle. */
+  readonly templatesDir: string;
+  readonly readStdin: () => Promise<string>;
+}
+
+export type HardenOutcome =
+  /** Hardened; `text` goes to stdout unless it was written to `written`. */
+  | { readonly kind: 'done'; readonly text: string; readonly written: string | undefined; readonly report: readonly string[] }
+  /** Refused options, unreadable input or a YAML syntax error: nothing is printed on stdout. */
+  | { readonly kind: 'failed'; readonly lines: readonly string[] };
+
+function describeReadError(path: string, err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const why =
+    code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
+  return `capi-gen: cannot read ${path}: ${why}; check the path`;
+}
+
+function changeLine(file: string, c: HardenChange): string {
+  const verb = c.op === 'add' ? 'added' : c.op === 'replace' ? 'set' : 'removed';
+  return `${file}:${c.line}: ${c.object} ${c.path}: ${verb} ${c.value}`;
+}
+
+/** Builds the hardening options from the command line; every timing given is explicit. */
+function hardeningOf(le: HardenCommandOptions['leaderElection']): NonNullable<ClusterSpec['hardening']> {
+  return {
+    leaderElection: {
+      enabled: le.enabled,
+      ...(le.leaseDuration === undefined ? {} : { leaseDuration: le.leaseDuration }),
+      ...(le.renewDeadline === undefined ? {} : { renewDeadline: le.renewDeadline }),
+      ...(le.retryPeriod === undefined ? {} : { retryPeriod: le.retryPeriod }),
+    },
+  } as NonNullable<ClusterSpec['hardening']>;
+}
+
+/** Reads, hardens and (with -o or --in-place) writes one manifest. */
+export async function runHarden(options: HardenCommandOptions): Promise<HardenOutcome> {
+  const le = options.leaderElection;
+  if (le.enabled) {
+    // why: flags not given fall back to capi-gen's defaults, so the check covers what will be written.
+    const problems = checkLeaderElectionTimings({
+      leaseDuration: le.leaseDuration ?? LEADER_ELECTION_DEFAULTS.leaseDuration,
+      renewDeadline: le.renewDeadline ?? LEADER_ELECTION_DEFAULTS.renewDeadline,
+      retryPeriod: le.retryPeriod ?? LEADER_ELECTION_DEFAULTS.retryPeriod,
+    });
+    if (problems.length > 0) {
+      const defaults = `unset timings take capi-gen's defaults ${LEADER_ELECTION_DEFAULTS.leaseDuration} / ${LEADER_ELECTION_DEFAULTS.renewDeadline} / ${LEADER_ELECTION_DEFAULTS.retryPeriod}`;
+      return { kind: 'failed', lines: problems.map((p) => `capi-gen: refused --leader-elect-* options: ${p.message}; ${defaults}`) };
+    }
+  }
+
+  const file = options.input === '-' ? '<stdin>' : options.input;
+  let text: string;
+  try {
+    text = options.input === '-' ? await options.readStdin() : await readFile(options.input, 'utf8');
+  } catch (err) {
+    return { kind: 'failed', lines: [describeReadError(options.input === '-' ? 'stdin' : options.input, err)] };
+  }
+
+  let result;
+  try {
+    result = hardenText(text, {
+      file,
+      hardening: hardeningOf(le),
+      templatesDir: options.templatesDir,
+      clusterctlTemplate: options.clusterctlTemplate,
+    });
+  } catch (err) {
+    if (err instanceof CapiGenError) return { kind: 'failed', lines: [...err.issues.map(formatIssue), `capi-gen: ${file} was not hardened; fix the problems above`] };
+    throw err;
+  }
+
+  const report: string[] = [];
+  if (options.clusterctlTemplate === 'auto' && result.clusterctlTemplate) {
+    report.push('capi-gen: treating input as a clusterctl template (it contains ${); injected $ are escaped for clusterctl. Use --no-clusterctl-template for a plain manifest');
+  }
+  for (const c of result.changes) report.push(changeLine(file, c));
+  for (const w of result.warnings) report.push(`warning: ${w}`);
+  const objects = new Set(result.changes.map((c) => c.document)).size;
+  report.push(result.changes.length === 0 ? `capi-gen: ${file}: already hardened, nothing to change` : `capi-gen: ${file}: ${result.changes.length} change(s) in ${objects} object(s)`);
+
+  let written: string | undefined;
+  if (options.output.kind !== 'stdout') {
+    const target = options.output.kind === 'file' ? options.output.path : options.input;
+    // why: write beside the target and rename, so a failed write never leaves half a manifest.
+    const tmp = join(dirname(target), `.${basename(target)}.capi-gen-${process.pid}.tmp`);
+    try {
+      await writeFile(tmp, result.text);
+      await rename(tmp, target);
+    } catch (err) {
+      return { kind: 'failed', lines: [`capi-gen: cannot write ${target}: ${err instanceof Error ? err.message : String(err)}; check the path and its permissions`] };
+    }
+    written = target;
+    report.push(`capi-gen: wrote ${target}`);
+  }
+  return { kind: 'done', text: result.text, written, report };
+}

@@ -1,0 +1,94 @@
+// `capi-gen harden` over every document of the upstream corpus (../shared/corpus, read in place)
+// with the REAL registered transforms: nothing crashes, hardening is idempotent, every comment
+// line and every placeholder occurrence survives, the validator finds nothing new, and documents
+// no transform touched come out byte-identical. The helm-unittest snapshots wrap manifests in
+// strings; the manifests inside them are hardened.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { findPlaceholders, hardenText, validateText, type HardenTextResult, type Issue } from '../../packages/core/src/index.ts';
+import { HAS_SHARED, REPO_ROOT, SHARED_DIR } from '../support/shared.ts';
+
+const TEMPLATES = join(REPO_ROOT, 'templates');
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+/** The texts to harden in one corpus file: helm-unittest snapshots wrap manifests in strings. */
+function textsOf(path: string, label: string): { file: string; text: string }[] {
+  const text = readFileSync(path, 'utf8');
+  if (!path.endsWith('.snap.yaml')) return [{ file: label, text }];
+  const snap = parse(text) as Record<string, Record<string, string>>;
+  return Object.entries(snap).flatMap(([test, docs]) => Object.entries(docs).map(([n, manifest]) => ({ file: `${label}#${test}/${n}`, text: manifest })));
+}
+
+function harden(text: string, file: string): HardenTextResult {
+  return hardenText(text, { file, hardening: undefined, templatesDir: TEMPLATES });
+}
+
+/** Splits a stream at its `---` lines (the corpus has no `---` line inside a block scalar). */
+function documents(text: string): string[] {
+  return text.split(/^(?=---[ \t]*$)/m);
+}
+
+function count(items: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return m;
+}
+
+/** A finding without its position (hardening moves lines). */
+function key(i: Issue): string {
+  return `${i.object} ${i.severity} ${i.code} ${i.path}`;
+}
+
+const CORPUS = join(SHARED_DIR, 'corpus');
+const CASES = HAS_SHARED ? yamlFiles(CORPUS).flatMap((p) => textsOf(p, relative(CORPUS, p))) : [];
+
+describe.skipIf(!HAS_SHARED)('harden over the upstream corpus', () => {
+  it('hardens something (the real transforms are registered and apply)', () => {
+    // Act
+    const changed = CASES.filter(({ file, text }) => harden(text, file).changes.length > 0);
+    // Assert
+    expect(CASES.length).toBeGreaterThan(100);
+    expect(changed.length).toBeGreaterThan(10);
+  });
+
+  it.each(CASES.map((c) => [c.file, c] as const))('%s', async (_label, { file, text }) => {
+    // Act
+    const once = harden(text, file);
+    const twice = harden(once.text, file);
+    // Assert: idempotent
+    expect(twice.text).toBe(once.text);
+    expect(twice.changes).toEqual([]);
+    // every comment line still there
+    const outLines = new Set(once.text.split('\n'));
+    for (const line of text.split('\n')) if (/^\s*#/.test(line) || /\s#\s/.test(line)) expect(outLines, `comment line ${JSON.stringify(line)}`).toContain(line);
+    // every placeholder occurrence still there (clusterctl templates)
+    if (once.clusterctlTemplate) {
+      const before = count(findPlaceholders(text).map((p) => text.slice(p.start, p.end)));
+      const after = count(findPlaceholders(once.text).map((p) => once.text.slice(p.start, p.end)));
+      for (const [p, n] of before) expect(after.get(p) ?? 0, p).toBeGreaterThanOrEqual(n);
+    }
+    // documents no transform touched are byte-identical; the others are the ones with changes
+    const inDocs = documents(text);
+    const outDocs = documents(once.text);
+    expect(outDocs.length).toBe(inDocs.length);
+    const touched = new Set(once.changes.map((c) => c.document));
+    const differing = inDocs.flatMap((d, i) => (d === outDocs[i] ? [] : [i]));
+    // why: split by `---` lines, the first split part may hold only comments before a document;
+    // compare the changed parts' count, which is the same either way.
+    expect(differing.length).toBe(touched.size);
+    // no new validator finding
+    if (once.changes.length > 0) {
+      const was = count((await validateText(text, { file })).issues.map(key));
+      const now = count((await validateText(once.text, { file })).issues.map(key));
+      const fresh = [...now].filter(([k, n]) => n > (was.get(k) ?? 0)).map(([k]) => k);
+      expect(fresh).toEqual([]);
+    }
+  });
+});
