@@ -3,28 +3,13 @@
 // line and every placeholder occurrence survives, the validator finds nothing new, and documents
 // no transform touched come out byte-identical. The helm-unittest snapshots wrap manifests in
 // strings; the manifests inside them are hardened.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { findPlaceholders, hardenText, validateText, type HardenTextResult, type Issue } from '../../packages/core/src/index.ts';
-import { HAS_SHARED, REPO_ROOT, SHARED_DIR } from '../support/shared.ts';
+import { corpusTexts } from '../support/corpus.ts';
+import { HAS_SHARED, REPO_ROOT } from '../support/shared.ts';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []))
-    .sort();
-}
-
-/** The texts to harden in one corpus file: helm-unittest snapshots wrap manifests in strings. */
-function textsOf(path: string, label: string): { file: string; text: string }[] {
-  const text = readFileSync(path, 'utf8');
-  if (!path.endsWith('.snap.yaml')) return [{ file: label, text }];
-  const snap = parse(text) as Record<string, Record<string, string>>;
-  return Object.entries(snap).flatMap(([test, docs]) => Object.entries(docs).map(([n, manifest]) => ({ file: `${label}#${test}/${n}`, text: manifest })));
-}
 
 function harden(text: string, file: string): HardenTextResult {
   return hardenText(text, { file, hardening: undefined, templatesDir: TEMPLATES });
@@ -46,8 +31,7 @@ function key(i: Issue): string {
   return `${i.object} ${i.severity} ${i.code} ${i.path}`;
 }
 
-const CORPUS = join(SHARED_DIR, 'corpus');
-const CASES = HAS_SHARED ? yamlFiles(CORPUS).flatMap((p) => textsOf(p, relative(CORPUS, p))) : [];
+const CASES = HAS_SHARED ? corpusTexts() : [];
 
 describe.skipIf(!HAS_SHARED)('harden over the upstream corpus', () => {
   it('hardens something (the real transforms are registered and apply)', () => {

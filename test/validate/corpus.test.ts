@@ -6,12 +6,13 @@
 // After a deliberate change, rewrite the list with
 //   CAPI_GEN_UPDATE_CORPUS=1 pnpm vitest run test/validate/corpus.test.ts
 // and review the diff: new findings land under "UNREVIEWED", which the test rejects.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { validateText, type Issue } from '../../packages/core/src/index.ts';
-import { HAS_SHARED, REPO_ROOT, SHARED_DIR } from '../support/shared.ts';
+import { corpusTexts } from '../support/corpus.ts';
+import { HAS_SHARED, REPO_ROOT } from '../support/shared.ts';
 
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/corpus-expected.yaml');
 const UNREVIEWED = 'UNREVIEWED: give these a reason';
@@ -21,38 +22,19 @@ interface ReasonGroup {
   findings: string[];
 }
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []))
-    .sort();
-}
-
-/** The texts to validate in one corpus file: helm-unittest snapshots wrap manifests in strings. */
-function textsOf(path: string, label: string): { file: string; text: string }[] {
-  const text = readFileSync(path, 'utf8');
-  if (!path.endsWith('.snap.yaml')) return [{ file: label, text }];
-  const snap = parse(text) as Record<string, Record<string, string>>;
-  return Object.entries(snap).flatMap(([test, docs]) =>
-    Object.entries(docs).map(([n, manifest]) => ({ file: `${label}#${test}/${n}`, text: manifest })),
-  );
-}
-
 function key(i: Issue): string {
   return `${i.source?.file}:${i.source?.line}:${i.source?.col} ${i.object} ${i.code} ${i.path}`;
 }
 
 async function corpusFindings(): Promise<{ findings: string[]; documents: number; checked: number }> {
-  const corpus = join(SHARED_DIR, 'corpus');
   const findings: string[] = [];
   let documents = 0;
   let checked = 0;
-  for (const path of yamlFiles(corpus)) {
-    for (const { file, text } of textsOf(path, relative(corpus, path))) {
-      const result = await validateText(text, { file });
-      documents += result.documents.length;
-      checked += result.documents.filter((d) => d.checked).length;
-      findings.push(...result.issues.map(key));
-    }
+  for (const { file, text } of corpusTexts()) {
+    const result = await validateText(text, { file });
+    documents += result.documents.length;
+    checked += result.documents.filter((d) => d.checked).length;
+    findings.push(...result.issues.map(key));
   }
   return { findings, documents, checked };
 }
