@@ -37,6 +37,7 @@ Commands:
   schema     print the JSON Schema of the cluster spec
   manager-patches  leader-election timings for the management cluster's manager Deployments
   harden     add the hardening to manifests you already have, keeping what you wrote
+  lint       find broken or unhardened Cluster API manifests and clusterctl templates (CI)
 
 Options:
   -h, --help     show this help (also: capi-gen <command> --help)
@@ -491,8 +492,96 @@ async function hardenCommand(args: string[], stdout: string[], stderr: string[])
 }
 // --- end harden ---
 
-const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */ };
-const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */ };
+// --- lint (issue 7) ---
+const LINT_USAGE =
+  'usage: capi-gen lint <file|dir|glob|->... [--format text|json|sarif|github] [--fail-on error|warning|info] [--config <file>] [--clusterctl-template|--no-clusterctl-template]';
+const LINT_HELP = `Usage:
+  capi-gen lint <file|dir|glob|->... [options]
+
+Lints Cluster API manifests and clusterctl templates: everything validate reports (schema, CEL,
+defaults, unknown fields, YAML hazards) plus the lint rules (references, API lifecycle, bootstrap
+safety, hardening). Each finding has a rule id; docs/lint.md has a section per rule.
+Directories are searched recursively for *.yaml and *.yml files (sorted); globs ('**/*.yaml',
+quoted) are expanded by capi-gen; - reads stdin.
+
+Options:
+  --format text|json|sarif|github    text (default): file:line:col severity rule Kind/name /pointer:
+                                     message (fix: ...), and a summary on stderr; json: one JSON
+                                     document; sarif: SARIF 2.1.0 for code scanning; github:
+                                     workflow annotations (::error file=...,line=...::...)
+  --fail-on error|warning|info       exit 1 when a finding is at or above this severity (default error)
+  --config <file>                    the config file (default: the nearest .capi-gen.yaml in the
+                                     current directory or a parent): rule severities, off, ignore globs
+  --clusterctl-template              treat every input as a clusterctl template (\${VAR} placeholders)
+  --no-clusterctl-template           treat no input as one (default: a text that contains \${ is one)
+  -h, --help                         show this help
+
+Suppress a finding in the file: # capi-gen-disable-line <rule>[,<rule>...] (same line),
+# capi-gen-disable-next-line <rule>..., # capi-gen-disable-document <rule>... ('all' for every rule).
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+            2 usage error, unreadable input or invalid config.
+`;
+
+async function lintCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        'clusterctl-template': { type: 'boolean' },
+        'no-clusterctl-template': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw describeParseError(err, 'lint');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    stdout.push(LINT_HELP);
+    return EXIT_OK;
+  }
+  const format = oneOf('format', values.format, ['text', 'json', 'sarif', 'github'] as const, 'text');
+  const failOn = oneOf('fail-on', values['fail-on'], ['error', 'warning', 'info'] as const, 'error');
+  if (values['clusterctl-template'] === true && values['no-clusterctl-template'] === true) {
+    throw new UsageError('--clusterctl-template and --no-clusterctl-template contradict each other', 'give one of them, or neither to detect it');
+  }
+  if (values.config === '') throw new UsageError('--config needs a file name, got an empty string', 'e.g. --config .capi-gen.yaml');
+  if (positionals.length === 0) {
+    throw new UsageError('lint needs at least one file, directory, glob or - (stdin)', "e.g. capi-gen lint manifests/ or capi-gen lint 'templates/**/*.yaml'");
+  }
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given only once', 'pass it once');
+
+  const { runLint } = await import('./commands/lint.ts');
+  const outcome = await runLint({
+    inputs: positionals,
+    format,
+    failOn,
+    configFile: values.config,
+    clusterctlTemplate: values['clusterctl-template'] === true ? 'on' : values['no-clusterctl-template'] === true ? 'off' : 'auto',
+    cwd: process.cwd(),
+    version: CAPI_GEN_VERSION,
+    readStdin,
+  });
+  if (outcome.kind === 'failed') {
+    for (const line of outcome.lines) stderr.push(`${line}\n`);
+    stderr.push(`${LINT_USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  stdout.push(outcome.stdout);
+  stderr.push(outcome.stderr);
+  return outcome.failed ? EXIT_FINDINGS : EXIT_OK;
+}
+// --- end lint ---
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */, lint: LINT_HELP /* lint */ };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */, lint: LINT_USAGE /* lint */ };
 
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
@@ -521,6 +610,8 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
         return await managerPatchesCommand(rest, stdout, stderr);
       case 'harden': // harden
         return await hardenCommand(rest, stdout, stderr);
+      case 'lint': // lint
+        return await lintCommand(rest, stdout, stderr);
       case 'help': {
         const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
         if (help !== undefined) {

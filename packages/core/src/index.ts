@@ -14,3 +14,14 @@ export { objectsToYaml, objectToYaml, type KubeObject } from './emit/to-yaml.ts'
 export { DEFAULT_MANAGER_PROVIDERS, MANAGER_PROVIDERS, renderManagerPatches, setLeaderElectionArgs, type ManagerPatchesOptions, type ManagerPatchesResult, type ManagerPatchFile, type ManagerPatchFormat, type ManagerProvider, type ManagerProviderId } from './managers/manager-patches.ts'; // issue 6 item 4: manager-patches
 export { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, TEMPLATE_WARNING, type HardenChange, type HardenTextOptions, type HardenTextResult } from './harden/apply-to-text.ts'; // capi-gen harden (issue 5 item 1-2)
 export { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, type LeaderElectionTimings, type TimingProblem } from './harden/leader-election-options.ts'; // capi-gen harden CLI: --leader-elect-* checks
+// --- lint (issue 7) ---
+export { allLintRules, compareFindings, knownRuleIds, lintText, lintTexts, type LintInput, type LintResult, type LintTextOptions } from './lint/engine.ts';
+export { DEFAULT_LINT_CONFIG, findLintConfigFile, globMatcher, isIgnored, LINT_CONFIG_FILE, loadLintConfigFile, parseLintConfig, type LintConfig, type LintConfigOutcome, type LintConfigProblem, type ParseLintConfigOptions, type RuleSetting } from './lint/config.ts';
+export { describeFinding, formatFinding, renderLintSummary, renderLintText, summarizeLint, type LintSummary } from './lint/format/text.ts';
+export { LINT_JSON_VERSION, renderLintJson } from './lint/format/json.ts';
+export { LINT_DOCS_PATH, renderLintSarif, type LintSarifOptions } from './lint/format/sarif.ts';
+export { escapeData, escapeProperty, formatAnnotation, renderLintGithub } from './lint/format/github.ts';
+export { docsAnchor, ENGINE_RULES, VALIDATOR_RULES, type LintRuleInfo } from './lint/validator-rules.ts';
+export { RULES } from './lint/rules/index.ts';
+export type { LintContext, LintDocument, LintFinding, LintRule, RuleFinding } from './lint/types.ts';
+// --- end lint ---

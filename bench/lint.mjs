@@ -1,0 +1,277 @@
+// `pnpm bench:lint`: whole-process wall time of `capi-gen lint` (the built CLI; `pnpm build` first).
+//
+// Fixtures are generated in a temp dir from one cluster of 10 documents that gives every kind of
+// rule something to do (Cluster -> DevCluster and KubeadmControlPlane refs, KCP -> machine
+// template, MachineDeployment -> bootstrap config template and machine template, a
+// MachineHealthCheck selector, files and commands with cloud-init variables, leader-election
+// flags, a MicroK8sControlPlane, a Secret without a vendored CRD): "single file" is that cluster,
+// "1000 documents" is 100 such clusters with their own names in one file. Each case runs as a
+// fresh `node` process RUNS times, round-robin after a warm-up round; the table reports median
+// and p90. Each lint case is compared with a process that only parses the same text with the npm
+// `yaml` package (parseAllDocuments + toJS), timed in the same run.
+// Not a test: nothing is asserted (lint exits 0 or 1 here, both count); the numbers go into README.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
+if (!existsSync(join(root, 'packages', 'cli', 'dist', 'capi-gen.js'))) {
+  console.error('bench: packages/cli/dist is missing; run `pnpm build` first');
+  process.exit(2);
+}
+const yamlUrl = pathToFileURL(createRequire(join(root, 'packages', 'core', 'package.json')).resolve('yaml')).href;
+
+/** One cluster: 10 documents. */
+const cluster = (n) => [
+  `apiVersion: cluster.x-k8s.io/v1beta2
+kind: Cluster
+metadata:
+  name: ${n}
+  namespace: default
+spec:
+  clusterNetwork:
+    pods:
+      cidrBlocks: ["192.168.0.0/16"]
+  controlPlaneRef:
+    apiGroup: controlplane.cluster.x-k8s.io
+    kind: KubeadmControlPlane
+    name: ${n}-cp
+  infrastructureRef:
+    apiGroup: infrastructure.cluster.x-k8s.io
+    kind: DevCluster
+    name: ${n}
+`,
+  `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DevCluster
+metadata:
+  name: ${n}
+  namespace: default
+spec:
+  backend:
+    docker: {}
+`,
+  `apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+kind: KubeadmControlPlane
+metadata:
+  name: ${n}-cp
+  namespace: default
+spec:
+  replicas: 3
+  version: v1.34.1
+  machineTemplate:
+    spec:
+      infrastructureRef:
+        apiGroup: infrastructure.cluster.x-k8s.io
+        kind: DevMachineTemplate
+        name: ${n}-cp
+  rollout:
+    before:
+      certificatesExpiryDays: 21
+  kubeadmConfigSpec:
+    clusterConfiguration:
+      controllerManager:
+        extraArgs:
+          - name: leader-elect-lease-duration
+            value: 60s
+          - name: leader-elect-renew-deadline
+            value: 40s
+          - name: leader-elect-retry-period
+            value: 5s
+      scheduler:
+        extraArgs:
+          - name: leader-elect-lease-duration
+            value: 60s
+          - name: leader-elect-renew-deadline
+            value: 40s
+          - name: leader-elect-retry-period
+            value: 5s
+    files:
+      - path: /etc/kubernetes/audit-policy.yaml
+        owner: root:root
+        permissions: "0600"
+        content: |
+          apiVersion: audit.k8s.io/v1
+          kind: Policy
+          rules:
+            - level: Metadata
+    preKubeadmCommands:
+      - echo preparing {{ ds.meta_data.local_hostname }}
+    postKubeadmCommands:
+      - echo done
+`,
+  `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DevMachineTemplate
+metadata:
+  name: ${n}-cp
+  namespace: default
+spec:
+  template:
+    spec:
+      backend:
+        docker: {}
+`,
+  `apiVersion: cluster.x-k8s.io/v1beta2
+kind: MachineDeployment
+metadata:
+  name: ${n}-md-0
+  namespace: default
+spec:
+  clusterName: ${n}
+  replicas: 2
+  selector:
+    matchLabels:
+      pool: ${n}-md-0
+  template:
+    metadata:
+      labels:
+        pool: ${n}-md-0
+    spec:
+      clusterName: ${n}
+      version: v1.34.1
+      bootstrap:
+        configRef:
+          apiGroup: bootstrap.cluster.x-k8s.io
+          kind: KubeadmConfigTemplate
+          name: ${n}-md-0
+      infrastructureRef:
+        apiGroup: infrastructure.cluster.x-k8s.io
+        kind: DevMachineTemplate
+        name: ${n}-md-0
+`,
+  `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+kind: DevMachineTemplate
+metadata:
+  name: ${n}-md-0
+  namespace: default
+spec:
+  template:
+    spec:
+      backend:
+        docker: {}
+`,
+  `apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+kind: KubeadmConfigTemplate
+metadata:
+  name: ${n}-md-0
+  namespace: default
+spec:
+  template:
+    spec:
+      files:
+        - path: /etc/motd
+          owner: root:root
+          permissions: "0644"
+          content: managed
+      preKubeadmCommands:
+        - echo join {{ local_hostname }}
+`,
+  `apiVersion: cluster.x-k8s.io/v1beta2
+kind: MachineHealthCheck
+metadata:
+  name: ${n}-md-0
+  namespace: default
+spec:
+  clusterName: ${n}
+  selector:
+    matchLabels:
+      pool: ${n}-md-0
+`,
+  `apiVersion: v1
+kind: Secret
+metadata:
+  name: ${n}-extra
+  namespace: default
+stringData:
+  key: value
+`,
+  `apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+kind: MicroK8sControlPlane
+metadata:
+  name: ${n}-mk8s
+  namespace: default
+spec:
+  replicas: 3
+  version: v1.32.0
+  machineTemplate:
+    infrastructureTemplate:
+      apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+      kind: DevMachineTemplate
+      name: ${n}-cp
+  controlPlaneConfig:
+    initConfiguration:
+      joinTokenTTLInSecs: 9000
+      riskLevel: stable
+`,
+];
+
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.ceil(q * s.length) - 1);
+  return s[Math.max(0, i)];
+}
+
+/** One whole-process run; wall time in ms. Lint exits 1 when it has findings, which is fine here. */
+function once(c) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, c.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) {
+    console.error(`bench: ${c.label} exited ${r.status}\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
+    process.exit(1);
+  }
+  return { ms, stderr: r.stderr };
+}
+
+function timeAll(cases) {
+  const times = cases.map(() => []);
+  const last = cases.map(() => '');
+  for (let i = 0; i <= RUNS; i++) {
+    cases.forEach((c, j) => {
+      const { ms, stderr } = once(c);
+      if (i > 0) times[j].push(ms);
+      last[j] = stderr;
+    });
+  }
+  return cases.map((c, j) => ({ label: c.label, median: quantile(times[j], 0.5), p90: quantile(times[j], 0.9), stderr: last[j] }));
+}
+
+const parseOnly = (file, count) => `import { parseAllDocuments } from ${JSON.stringify(yamlUrl)};
+import { readFileSync } from 'node:fs';
+const docs = parseAllDocuments(readFileSync(${JSON.stringify(file)}, 'utf8')).map((d) => d.toJS());
+if (docs.length !== ${count}) process.exit(3);`;
+
+const dir = mkdtempSync(join(tmpdir(), 'capi-gen-bench-lint-'));
+try {
+  const single = join(dir, 'single.yaml');
+  const thousand = join(dir, 'thousand.yaml');
+  const one = cluster('demo');
+  writeFileSync(single, one.join('---\n'));
+  const docs = [];
+  for (let i = 0; i < 100; i++) docs.push(...cluster(`c${i}`));
+  const text = docs.join('---\n');
+  writeFileSync(thousand, text);
+
+  const rows = timeAll([
+    { label: "node -e '' (Node startup alone)", args: ['-e', ''] },
+    { label: `capi-gen lint, single file (${one.length} documents)`, args: [bin, 'lint', single] },
+    { label: `yaml parseAllDocuments + toJS only, same single file`, args: ['--input-type=module', '-e', parseOnly(single, one.length)] },
+    { label: 'capi-gen lint, 1000 documents (one file)', args: [bin, 'lint', thousand] },
+    { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly(thousand, docs.length)] },
+  ]);
+  const [, lint1, yaml1, lint1000, yaml1000] = rows;
+
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  console.log(`Whole-process wall time, median and p90 of ${RUNS} runs; Node ${process.version}, ${cpus().length} × ${cpu}, ${Math.round(text.length / 1024)} KiB for 1000 documents.\n`);
+  console.log('| case | median | p90 |');
+  console.log('|---|---:|---:|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms |`);
+  console.log(`\nlint / bare yaml parse of the same text (medians): single file ${(lint1.median / yaml1.median).toFixed(1)}×, 1000 documents ${(lint1000.median / yaml1000.median).toFixed(1)}×.`);
+  console.log(`lint summary, 1000 documents: ${lint1000.stderr.trim()}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

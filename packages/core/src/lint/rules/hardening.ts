@@ -1,0 +1,184 @@
+// Hardening rules: what capi-gen's hardening (docs/hardening.md) would set, checked on manifests
+// that were not generated or hardened by it.
+//
+// - Certificate rotation: kubeadm certificates live one year (seeds 001, 004); KCP renews them by
+//   rolling out machines `certificatesExpiryDays` before expiry, only when the field is set.
+// - Leader election of kube-controller-manager and kube-scheduler on kubeadm control planes
+//   (seed 003): flags read by harden/leader-election-kubeadm.ts, judged by client-go's rules.
+//
+// Not here yet (they depend on the certificate hardening, which is not built): "MicroK8s init node
+// without CA verification" (seed 000) and "nodes without the clock-skew guard" (seed 002).
+import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
+import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
+import { childPointer, joinPointer } from '../../validate/pointer.ts';
+import type { LintRule, RuleFinding } from '../types.ts';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function at(root: unknown, keys: readonly string[]): unknown {
+  let v = root;
+  for (const k of keys) {
+    if (!isObject(v)) return undefined;
+    v = v[k];
+  }
+  return v;
+}
+
+const CONTROLPLANE_GROUP = 'controlplane.cluster.x-k8s.io';
+
+/** Keys to the KCP spec (the template's inner spec for KubeadmControlPlaneTemplate), and the API version. */
+function kcpSpecKeys(value: unknown): { keys: string[]; version: string } | undefined {
+  if (!isObject(value) || typeof value['apiVersion'] !== 'string') return undefined;
+  const [group, version] = value['apiVersion'].split('/');
+  if (group !== CONTROLPLANE_GROUP || version === undefined) return undefined;
+  if (value['kind'] === 'KubeadmControlPlane') return { keys: ['spec'], version };
+  if (value['kind'] === 'KubeadmControlPlaneTemplate') return { keys: ['spec', 'template', 'spec'], version };
+  return undefined;
+}
+
+const kcpNoCertRotation: LintRule = {
+  id: 'harden/kcp-no-cert-rotation',
+  severity: 'warning',
+  summary: 'A KubeadmControlPlane does not roll out machines before their certificates expire (kubeadm certificates live one year).',
+  fix: 'Set `spec.rollout.before.certificatesExpiryDays` (v1beta2) or `spec.rolloutBefore.certificatesExpiryDays` (v1beta1), e.g. 90.',
+  docs: '#harden-kcp-no-cert-rotation',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const found = kcpSpecKeys(doc.value);
+      if (found === undefined) continue;
+      const spec = at(doc.value, found.keys);
+      if (!isObject(spec)) continue;
+      const field = found.version === 'v1beta1' ? ['rolloutBefore', 'certificatesExpiryDays'] : ['rollout', 'before', 'certificatesExpiryDays'];
+      const value = at(spec, field);
+      if (value !== undefined && value !== null) continue;
+      const shown = [...found.keys, ...field].join('.');
+      out.push({
+        document: doc.index,
+        path: joinPointer([...found.keys, ...field]),
+        message: `\`${shown}\` is not set: the control-plane certificates kubeadm issues expire after one year, and without this field KCP never rolls the machines to renew them, so the API server, kubelets and kubeconfigs stop working on the expiry date`,
+      });
+    }
+    return out;
+  },
+};
+
+const BINARY = { controllerManager: 'kube-controller-manager', scheduler: 'kube-scheduler' } as const;
+
+function hasPlaceholderValue(values: Readonly<Record<string, string | undefined>>): boolean {
+  return Object.values(values).some((v) => v !== undefined && v.includes('${'));
+}
+
+const leaderElectionInvalid: LintRule = {
+  id: 'harden/leader-election-invalid',
+  severity: 'error',
+  summary: "kube-controller-manager or kube-scheduler leader-election flags break client-go's rule (lease > renew > 1.2 x retry, all positive durations), so the component refuses to start.",
+  fix: 'Make leader-elect-lease-duration > leader-elect-renew-deadline > 1.2 x leader-elect-retry-period (e.g. 60s / 40s / 5s), or run `capi-gen harden` to set them.',
+  docs: '#harden-leader-election-invalid',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const found = readLeaderElectionArgs(doc.value);
+      if (found.length === 0) continue;
+      const skip = new Set(found.filter((f) => hasPlaceholderValue(f.values)).map((f) => f.component));
+      for (const p of checkEffectiveTimings(doc.value)) {
+        if (skip.has(p.component)) continue;
+        out.push({ document: doc.index, path: p.path, message: p.message });
+      }
+    }
+    return out;
+  },
+};
+
+/** Every flag that configures leader election (the three timings, the switch and the lock). */
+const LEADER_ELECT_FLAG = /^leader-elect(?:-.*)?$/;
+
+/** The flag as kube components read it: leading dashes dropped, `_` normalised to `-` (cliflag.WordSepNormalizeFunc). */
+function normaliseFlag(name: string): string {
+  return name.replace(/^-+/, '').replace(/_/g, '-');
+}
+
+const leaderElectionDuplicate: LintRule = {
+  id: 'harden/leader-election-duplicate',
+  severity: 'error',
+  summary: 'A leader-election flag of kube-controller-manager or kube-scheduler is given twice (the same name, or names that are the same flag).',
+  fix: 'Keep one entry per flag in `extraArgs`.',
+  docs: '#harden-leader-election-duplicate',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      for (const found of readLeaderElectionArgs(doc.value)) {
+        const args = at(doc.value, found.extraArgsPath.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')));
+        const seen = new Map<string, { raw: string; where: string }>();
+        const entries: { raw: string; pointer: string; where: string; value: unknown }[] = [];
+        if (Array.isArray(args)) {
+          args.forEach((e: unknown, i) => {
+            if (isObject(e) && typeof e['name'] === 'string') {
+              entries.push({ raw: e['name'], pointer: childPointer(childPointer(found.extraArgsPath, i), 'name'), where: `entry ${i}`, value: e['value'] });
+            }
+          });
+        } else if (isObject(args)) {
+          for (const [k, v] of Object.entries(args)) entries.push({ raw: k, pointer: childPointer(found.extraArgsPath, k), where: `key "${k}"`, value: v });
+        }
+        for (const e of entries) {
+          const flag = normaliseFlag(e.raw);
+          if (!LEADER_ELECT_FLAG.test(flag)) continue;
+          const first = seen.get(flag);
+          if (first === undefined) {
+            seen.set(flag, { raw: e.raw, where: e.where });
+            continue;
+          }
+          const same = first.raw === e.raw ? `"${e.raw}" is already set by ${first.where}` : `"${e.raw}" is the same flag as "${first.raw}" (${first.where}): kube components read \`_\` as \`-\``;
+          out.push({
+            document: doc.index,
+            path: e.pointer,
+            atKey: !Array.isArray(args),
+            message: `${BINARY[found.component]} gets --${flag} twice: ${same}; kubeadm passes both and the last one wins${Array.isArray(args) && first.raw === e.raw ? ', and the API server refuses duplicate extraArgs names' : ''}`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function ns(d: string): number | undefined {
+  return parseDuration(d);
+}
+
+const leaderElectionDefault: LintRule = {
+  id: 'harden/leader-election-default',
+  severity: 'info',
+  summary: "kube-controller-manager or kube-scheduler runs with the upstream leader-election timings (15s / 10s / 2s), which lose the lease when the API server stalls for 10 s.",
+  fix: 'Run `capi-gen harden` (sets 60s / 40s / 5s), or set the leader-elect-lease-duration / -renew-deadline / -retry-period extraArgs yourself.',
+  docs: '#harden-leader-election-default',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const found = readLeaderElectionArgs(doc.value);
+      if (found.length === 0) continue;
+      const invalid = new Set(checkEffectiveTimings(doc.value).map((p) => p.component));
+      for (const f of found) {
+        if (f.leaderElect === 'false' || invalid.has(f.component) || hasPlaceholderValue(f.values)) continue;
+        const lease = ns(f.values.leaseDuration ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration);
+        const renew = ns(f.values.renewDeadline ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.renewDeadline);
+        const dLease = ns(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration)!;
+        const dRenew = ns(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.renewDeadline)!;
+        if (lease === undefined || renew === undefined || lease > dLease || renew > dRenew) continue;
+        const set = (['leaseDuration', 'renewDeadline', 'retryPeriod'] as const).filter((k) => f.values[k] !== undefined);
+        const effective = `${LEADER_ELECTION_FLAGS.leaseDuration}=${f.values.leaseDuration ?? '15s'}, ${LEADER_ELECTION_FLAGS.renewDeadline}=${f.values.renewDeadline ?? '10s'}, ${LEADER_ELECTION_FLAGS.retryPeriod}=${f.values.retryPeriod ?? '2s'}`;
+        out.push({
+          document: doc.index,
+          path: set.length === 0 ? f.extraArgsPath : f.paths[set[0]!]!,
+          message: `${BINARY[f.component]} runs with ${set.length === 0 ? 'the upstream default leader-election timings' : 'leader-election timings no longer than the upstream defaults'} (${effective}): an API server that does not answer for 10 s makes it lose the lease and restart`,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+/** The hardening rules, in docs order. */
+export const HARDENING_RULES: readonly LintRule[] = [kcpNoCertRotation, leaderElectionInvalid, leaderElectionDuplicate, leaderElectionDefault];

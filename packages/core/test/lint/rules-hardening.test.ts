@@ -1,0 +1,233 @@
+// Hardening rules: a failing and a passing fixture per rule (id, JSON pointer, line and column
+// through the engine), both API versions of KubeadmControlPlane where the shapes differ.
+import { describe, expect, it } from 'vitest';
+import { hardenText } from '../../src/harden/apply-to-text.ts';
+import { HARDENING_RULES } from '../../src/lint/rules/hardening.ts';
+import { RULES } from '../../src/lint/rules/index.ts';
+import { dedent, lintWith, ruleById, where } from './_context.ts';
+
+const rule = (id: string) => ruleById(HARDENING_RULES, id);
+
+describe('hardening rules are registered', () => {
+  it('every rule is in RULES with a docs anchor made from its id', () => {
+    for (const r of HARDENING_RULES) {
+      expect(RULES).toContain(r);
+      expect(r.docs).toBe(`#${r.id.replace('/', '-')}`);
+    }
+  });
+});
+
+/** A KubeadmControlPlane v1beta2 with the given controllerManager extraArgs lines (10-space indented). */
+function kcpV1beta2(extraArgs: string): string {
+  return [
+    'apiVersion: controlplane.cluster.x-k8s.io/v1beta2', // 1
+    'kind: KubeadmControlPlane',
+    'metadata:',
+    '  name: cp',
+    'spec:', // 5
+    '  version: v1.33.0',
+    '  rollout:',
+    '    before: {certificatesExpiryDays: 90}',
+    '  kubeadmConfigSpec:',
+    '    clusterConfiguration:', // 10
+    '      controllerManager:',
+    '        extraArgs:',
+    extraArgs, // 13...
+    '      scheduler:',
+    '        extraArgs:',
+    '          - {name: leader-elect-lease-duration, value: 60s}',
+    '          - {name: leader-elect-renew-deadline, value: 40s}',
+    '          - {name: leader-elect-retry-period, value: 5s}',
+    '',
+  ].join('\n');
+}
+
+const HARDENED_LIST = ['          - {name: leader-elect-lease-duration, value: 60s}', '          - {name: leader-elect-renew-deadline, value: 40s}', '          - {name: leader-elect-retry-period, value: 5s}'].join('\n');
+
+describe('harden/kcp-no-cert-rotation', () => {
+  const certs = rule('harden/kcp-no-cert-rotation');
+
+  it('flags KubeadmControlPlane v1beta2 and v1beta1 without the field, pointing where it goes', async () => {
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        rollout:
+          strategy: {type: RollingUpdate}
+      ---
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: KubeadmControlPlaneTemplate
+      metadata:
+        name: cpt
+      spec:
+        template:
+          spec:
+            kubeadmConfigSpec: {}
+    `;
+    const found = await lintWith(certs, text);
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['harden/kcp-no-cert-rotation', 'warning'],
+      ['harden/kcp-no-cert-rotation', 'warning'],
+    ]);
+    // Absent fields are located at their nearest present ancestor's key.
+    expect(where(found)).toEqual(['7:3 /spec/rollout/before/certificatesExpiryDays', '16:5 /spec/template/spec/rolloutBefore/certificatesExpiryDays']);
+    expect(found[0]!.message).toContain('one year');
+  });
+
+  it('passes when the field is set (v1beta2 rollout.before, v1beta1 rolloutBefore, a placeholder)', async () => {
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        rollout:
+          before: {certificatesExpiryDays: 90}
+      ---
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp1
+      spec:
+        version: v1.33.0
+        rolloutBefore:
+          certificatesExpiryDays: \${CERT_DAYS:=90}
+      ---
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sControlPlane
+      metadata:
+        name: mcp
+      spec:
+        version: v1.33.0
+    `;
+    expect(await lintWith(certs, text)).toEqual([]);
+  });
+});
+
+describe('harden/leader-election-invalid', () => {
+  const invalid = rule('harden/leader-election-invalid');
+
+  it("flags timings client-go refuses, with the values (v1beta2 list and v1beta1 map)", async () => {
+    const v1beta2 = kcpV1beta2(['          - {name: leader-elect-lease-duration, value: 10s}', '          - {name: leader-elect-renew-deadline, value: 15s}'].join('\n'));
+    const found = await lintWith(invalid, v1beta2);
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([['harden/leader-election-invalid', 'error']]);
+    expect(where(found)).toEqual(['13:56 /spec/kubeadmConfigSpec/clusterConfiguration/controllerManager/extraArgs/0/value']);
+    expect(found[0]!.message).toContain('kube-controller-manager');
+    expect(found[0]!.message).toContain('leaseDuration (10s) must be greater than renewDeadline (15s)');
+
+    const v1beta1 = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        kubeadmConfigSpec:
+          clusterConfiguration:
+            scheduler:
+              extraArgs:
+                leader-elect-retry-period: 10s
+    `;
+    const found1 = await lintWith(invalid, v1beta1);
+    expect(where(found1)).toEqual(['11:11 /spec/kubeadmConfigSpec/clusterConfiguration/scheduler/extraArgs']);
+    expect(found1[0]!.message).toContain('kube-scheduler');
+    expect(found1[0]!.message).toContain('renewDeadline (10s) must be greater than 1.2 x retryPeriod (10s)');
+  });
+
+  it('passes valid timings, leader-elect=false and placeholders', async () => {
+    expect(await lintWith(invalid, kcpV1beta2(HARDENED_LIST))).toEqual([]);
+    const off = kcpV1beta2(['          - {name: leader-elect, value: "false"}', '          - {name: leader-elect-lease-duration, value: 1s}'].join('\n'));
+    expect(await lintWith(invalid, off)).toEqual([]);
+    const placeholder = kcpV1beta2(['          - {name: leader-elect-lease-duration, value: "${LEASE}"}', '          - {name: leader-elect-renew-deadline, value: 40s}'].join('\n'));
+    expect(await lintWith(invalid, placeholder)).toEqual([]);
+  });
+});
+
+describe('harden/leader-election-duplicate', () => {
+  const duplicate = rule('harden/leader-election-duplicate');
+
+  it('flags a flag twice in a v1beta2 list, and two spellings of one flag in a v1beta1 map', async () => {
+    const v1beta2 = kcpV1beta2([HARDENED_LIST, '          - {name: leader-elect-lease-duration, value: 120s}'].join('\n'));
+    const found = await lintWith(duplicate, v1beta2);
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([['harden/leader-election-duplicate', 'error']]);
+    expect(where(found)).toEqual(['16:20 /spec/kubeadmConfigSpec/clusterConfiguration/controllerManager/extraArgs/3/name']);
+    expect(found[0]!.message).toContain('already set by entry 0');
+
+    const v1beta1 = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: KubeadmControlPlaneTemplate
+      metadata:
+        name: cpt
+      spec:
+        template:
+          spec:
+            kubeadmConfigSpec:
+              clusterConfiguration:
+                controllerManager:
+                  extraArgs:
+                    leader-elect-lease-duration: 60s
+                    leader_elect_lease_duration: 30s
+    `;
+    const found1 = await lintWith(duplicate, v1beta1);
+    expect(where(found1)).toEqual(['13:15 /spec/template/spec/kubeadmConfigSpec/clusterConfiguration/controllerManager/extraArgs/leader_elect_lease_duration']);
+    expect(found1[0]!.message).toContain('same flag');
+  });
+
+  it('passes one entry per flag', async () => {
+    expect(await lintWith(duplicate, kcpV1beta2(HARDENED_LIST))).toEqual([]);
+  });
+});
+
+describe('harden/leader-election-default', () => {
+  const defaults = rule('harden/leader-election-default');
+
+  it('flags components on the upstream 15s/10s/2s timings (no flags, or no longer ones)', async () => {
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        kubeadmConfigSpec:
+          clusterConfiguration:
+            scheduler:
+              extraArgs:
+                - {name: leader-elect-lease-duration, value: 15s}
+    `;
+    const found = await lintWith(defaults, text);
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['harden/leader-election-default', 'info'],
+      ['harden/leader-election-default', 'info'],
+    ]);
+    expect(where(found)).toEqual([
+      '8:5 /spec/kubeadmConfigSpec/clusterConfiguration/controllerManager/extraArgs',
+      '11:56 /spec/kubeadmConfigSpec/clusterConfiguration/scheduler/extraArgs/0/value',
+    ]);
+    expect(found[0]!.message).toContain('kube-controller-manager runs with the upstream default leader-election timings');
+    expect(found[1]!.message).toContain('leader-elect-lease-duration=15s, leader-elect-renew-deadline=10s, leader-elect-retry-period=2s');
+  });
+
+  it('passes what `capi-gen harden` writes, and leader-elect=false', async () => {
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        kubeadmConfigSpec:
+          clusterConfiguration:
+            scheduler:
+              extraArgs:
+                - {name: leader-elect, value: "false"}
+    `;
+    const hardened = hardenText(text, { file: 'test.yaml', hardening: undefined });
+    expect(await lintWith(defaults, hardened.text)).toEqual([]);
+    expect(await lintWith(defaults, kcpV1beta2(HARDENED_LIST))).toEqual([]);
+  });
+});
