@@ -148,7 +148,22 @@ function sameNamespace(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** The Cluster name an object belongs to, when it says so. */
+// Every rule asks for the cluster of many documents; compute each once per file.
+const clusterNames = new WeakMap<readonly KubeDoc[], Map<KubeDoc, string | undefined>>();
+
 function clusterNameOf(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefined {
+  let memo = clusterNames.get(docs);
+  if (memo === undefined) {
+    memo = new Map();
+    clusterNames.set(docs, memo);
+  }
+  if (memo.has(doc)) return memo.get(doc);
+  const name = computeClusterName(doc, docs);
+  memo.set(doc, name);
+  return name;
+}
+
+function computeClusterName(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefined {
   if (doc.group === CORE_GROUP && doc.kind === 'Cluster') return doc.name;
   const spec = isObj(doc.value['spec']) ? doc.value['spec'] : {};
   const fromSpec = str(spec['clusterName']);
