@@ -1,0 +1,84 @@
+// CA verification on the MicroK8s init node (issue 5, item 3; seed 000). The provider runs
+// `microk8s refresh-certs /var/tmp` right before /capi-scripts/10-configure-calico-ipip.sh and
+// offers no hook in between, and that refresh can fail and leave the node with its own CA. Its
+// /capi-scripts are written before runcmd starts, so a preRunCommand wraps the ipip script in place
+// (templates/scripts/microk8s-wrap-calico-ipip.sh; the provider's code is renamed, never copied):
+// the wrapper runs templates/scripts/microk8s-verify-ca.sh first, which compares the certificates,
+// retries refresh-certs with bounded backoff and, after the last try, fails loudly, writes a marker
+// file and stops MicroK8s. Join nodes have no /var/tmp/ca.crt: the check is a no-op there.
+// Not registered in TRANSFORMS yet (the user-data size budget decides).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../emit/to-yaml.ts';
+import { defaultTemplatesDir } from '../flavors/flavor.ts';
+import type { Transform } from './registry.ts';
+
+/** Where the CA check lands on the node. */
+export const MICROK8S_VERIFY_CA_SCRIPT_PATH = '/capi-gen/microk8s-verify-ca.sh';
+/** Where the wrapper installer lands on the node; also its preRunCommands line. */
+export const MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH = '/capi-gen/microk8s-wrap-calico-ipip.sh';
+const FILES = [
+  [MICROK8S_VERIFY_CA_SCRIPT_PATH, 'microk8s-verify-ca.sh'],
+  [MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH, 'microk8s-wrap-calico-ipip.sh'],
+] as const;
+const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
+/** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
+const JINJA = /\{[{%#]/;
+
+const scripts = new Map<string, string>();
+
+/** A script from `<templatesDir>/scripts/`, or from the built-in templates when that folder lacks it. */
+export function loadMicroK8sCaVerificationScript(templatesDir: string, file: (typeof FILES)[number][1]): string {
+  const own = join(templatesDir, 'scripts', file);
+  const path = existsSync(own) ? own : join(defaultTemplatesDir(), 'scripts', file);
+  const cached = scripts.get(path);
+  if (cached !== undefined) return cached;
+  const text = readFileSync(path, 'utf8');
+  const jinja = JINJA.exec(text);
+  if (jinja !== null) {
+    const line = text.slice(0, jinja.index).split('\n').length;
+    throw new Error(
+      `${path}:${line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
+    );
+  }
+  scripts.set(path, text);
+  return text;
+}
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function harden(o: KubeObject, contents: readonly string[]): KubeObject {
+  const out = structuredClone(o) as KubeObject;
+  const spec = rec(out['spec']) ?? {};
+  out['spec'] = spec;
+  const cpc = rec(spec['controlPlaneConfig']) ?? {};
+  spec['controlPlaneConfig'] = cpc;
+  const init = rec(cpc['initConfiguration']) ?? {};
+  cpc['initConfiguration'] = init;
+
+  let files = Array.isArray(init['extraWriteFiles']) ? (init['extraWriteFiles'] as unknown[]) : [];
+  FILES.forEach(([path], i) => {
+    const file = { path, permissions: '0700', owner: 'root:root', content: contents[i] };
+    const at = files.findIndex((f) => rec(f)?.['path'] === path);
+    files = at < 0 ? [...files, file] : files.flatMap((f, j) => (j === at ? [{ ...rec(f), ...file }] : rec(f)?.['path'] === path ? [] : [f]));
+  });
+  init['extraWriteFiles'] = files;
+
+  // Ours goes after the user's pre commands (they may prepare the node), once.
+  const pre = Array.isArray(init['preRunCommands']) ? (init['preRunCommands'] as unknown[]) : [];
+  init['preRunCommands'] = [...pre.filter((c) => c !== MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH), MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH];
+  return out;
+}
+
+/** Adds the CA check, its wrapper installer and the preRunCommand to every MicroK8sControlPlane (v1beta1). */
+export const microk8sCaVerification: Transform = {
+  id: 'microk8s-ca-verification',
+  apply(objects, context) {
+    const isTarget = (o: KubeObject): boolean => o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION;
+    if (!objects.some(isTarget)) return [...objects];
+    const contents = FILES.map(([, file]) => loadMicroK8sCaVerificationScript(context.templatesDir, file));
+    return objects.map((o) => (isTarget(o) ? harden(o, contents) : o));
+  },
+};
