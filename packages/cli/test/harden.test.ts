@@ -119,8 +119,8 @@ describe('capi-gen harden', () => {
   it('leaves leader election alone with --no-leader-election', async () => {
     // Act
     const run = await runCli(['harden', '-', '--no-leader-election'], { input: KCP });
-    // Assert
-    expect(run).toMatchObject({ code: 0, stdout: KCP });
+    // Assert: leader election untouched; certificate rotation (certificate-rotation-kubeadm) still applies
+    expect(run).toMatchObject({ code: 0, stdout: KCP.replace('---\n', '  rolloutBefore:\n    certificatesExpiryDays: 90\n---\n') });
   });
 
   it('writes the result with -o and --in-place', async () => {

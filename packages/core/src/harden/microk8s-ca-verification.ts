@@ -77,7 +77,8 @@ export const microk8sCaVerification: Transform = {
   id: 'microk8s-ca-verification',
   apply(objects, context) {
     const isTarget = (o: KubeObject): boolean => o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION;
-    if (!objects.some(isTarget)) return [...objects];
+    // why: hardening.certificates.enabled: false turns every certificate step off.
+    if (context.hardening?.certificates?.enabled === false || !objects.some(isTarget)) return [...objects];
     const contents = FILES.map(([, file]) => loadMicroK8sCaVerificationScript(context.templatesDir, file));
     return objects.map((o) => (isTarget(o) ? harden(o, contents) : o));
   },

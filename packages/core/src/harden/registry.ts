@@ -3,8 +3,10 @@
 // leader-election transforms register here when they land (issues 5 and 6).
 import type { ClusterSpec } from '../model/cluster-spec.ts';
 import type { KubeObject } from '../emit/to-yaml.ts';
+import { certificateRotationKubeadm } from './certificate-rotation-kubeadm.ts';
 import { leaderElectionKubeadm } from './leader-election-kubeadm.ts';
 import { leaderElectionMicroK8s } from './leader-election-microk8s.ts';
+import { microk8sCaVerification } from './microk8s-ca-verification.ts';
 
 /** What a transform may read besides the objects. */
 export interface HardenContext {
@@ -26,6 +28,8 @@ export interface Transform {
 
 /** The transforms render runs, in order. */
 export const TRANSFORMS: readonly Transform[] = [
+  certificateRotationKubeadm,
   leaderElectionKubeadm,
   leaderElectionMicroK8s,
+  microk8sCaVerification,
 ];

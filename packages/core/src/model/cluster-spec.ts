@@ -131,7 +131,7 @@ export const ClusterSpecSchema = Type.Object(
           ipInIp: Type.Optional(Type.Boolean()),
           disableDefaultCNI: Type.Optional(Type.Boolean()),
           upgradeStrategy: Type.Optional(Type.Union([Type.Literal('InPlaceUpgrade'), Type.Literal('RollingUpgrade'), Type.Literal('SmartUpgrade')])),
-          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 256 }), { maxItems: 50, description: 'At most 50 of 256 characters: they are written into every MicroK8s node\'s user-data, which Nova caps at 65535 bytes.' })),
+          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 160 }), { maxItems: 50, description: 'At most 50 of 160 characters: they are written into every MicroK8s node\'s user-data, which Nova caps at 65535 bytes, beside capi-gen\'s node scripts.' })),
         },
         { additionalProperties: false },
       ),
@@ -157,7 +157,16 @@ export const ClusterSpecSchema = Type.Object(
     hardening: Type.Optional(
       Type.Object(
         {
-          certificates: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean({ default: true })) }, { additionalProperties: false })),
+          certificates: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(Type.Boolean({ default: true })),
+                // certificate-rotation-kubeadm: explicit days-before-expiry for KCP rollouts (issue 5 item 6).
+                expiryDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 1094 })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
           leaderElection: Type.Optional(
             Type.Object(
               {

@@ -6,7 +6,7 @@
 // - Leader election of kube-controller-manager and kube-scheduler on kubeadm control planes
 //   (seed 003): flags read by harden/leader-election-kubeadm.ts, judged by client-go's rules.
 //
-// Not here yet (they depend on the certificate hardening, which is not built): "MicroK8s init node
+// Not here yet (they depend on the certificate hardening steps that are not built yet): "MicroK8s init node
 // without CA verification" (seed 000) and "nodes without the clock-skew guard" (seed 002).
 import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
 import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
