@@ -231,3 +231,45 @@ describe('harden/leader-election-default', () => {
     expect(await lintWith(defaults, kcpV1beta2(HARDENED_LIST))).toEqual([]);
   });
 });
+
+describe('harden/microk8s-no-ca-verification', () => {
+  const ca = rule('harden/microk8s-no-ca-verification');
+  const head = dedent`
+    apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+    kind: MicroK8sControlPlane
+    metadata:
+      name: cp
+    spec:
+      version: v1.31.4
+      machineTemplate:
+        infrastructureTemplate: {apiVersion: infrastructure.cluster.x-k8s.io/v1beta1, kind: OpenStackMachineTemplate, name: cp}
+      controlPlaneConfig:
+        initConfiguration:
+  `;
+
+  it('flags a MicroK8sControlPlane without the CA verification step, at initConfiguration', async () => {
+    // Arrange
+    const text = `${head}
+      preRunCommands: ["echo mine"]
+`;
+    // Act
+    const found = await lintWith(ca, text);
+    // Assert
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([['harden/microk8s-no-ca-verification', 'warning']]);
+    expect(where(found)).toEqual(['10:5 /spec/controlPlaneConfig/initConfiguration']);
+    expect(found[0]!.message).toContain('x509');
+  });
+
+  it('passes when the script and its preRunCommand are there (as capi-gen harden adds them)', async () => {
+    // Arrange
+    const text = `${head}
+      extraWriteFiles:
+        - {path: /capi-gen/microk8s-verify-ca.sh, content: "#!/bin/sh", permissions: "0700", owner: "root:root"}
+      preRunCommands: ["/capi-gen/microk8s-wrap-calico-ipip.sh"]
+`;
+    // Act
+    const found = await lintWith(ca, text);
+    // Assert
+    expect(found).toEqual([]);
+  });
+});

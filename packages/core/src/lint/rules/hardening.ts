@@ -6,10 +6,14 @@
 // - Leader election of kube-controller-manager and kube-scheduler on kubeadm control planes
 //   (seed 003): flags read by harden/leader-election-kubeadm.ts, judged by client-go's rules.
 //
-// Not here yet (they depend on the certificate hardening steps that are not built yet): "MicroK8s init node
-// without CA verification" (seed 000) and "nodes without the clock-skew guard" (seed 002).
+// - MicroK8s CA verification on the init control-plane node (seed 000): the step added by
+//   harden/microk8s-ca-verification.ts (its script in extraWriteFiles and its preRunCommand).
+//
+// Not here yet (it depends on a certificate hardening step that is not built yet): "nodes without
+// the clock-skew guard" (seed 002).
 import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
 import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
+import { MICROK8S_VERIFY_CA_SCRIPT_PATH, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../harden/microk8s-ca-verification.ts';
 import { childPointer, joinPointer } from '../../validate/pointer.ts';
 import type { LintRule, RuleFinding } from '../types.ts';
 
@@ -181,4 +185,33 @@ const leaderElectionDefault: LintRule = {
 };
 
 /** The hardening rules, in docs order. */
-export const HARDENING_RULES: readonly LintRule[] = [kcpNoCertRotation, leaderElectionInvalid, leaderElectionDuplicate, leaderElectionDefault];
+const microk8sNoCaVerification: LintRule = {
+  id: 'harden/microk8s-no-ca-verification',
+  severity: 'warning',
+  summary: 'A MicroK8sControlPlane does not verify that `microk8s refresh-certs /var/tmp` installed the cluster CA on the init node.',
+  fix: 'Run `capi-gen harden` (adds /capi-gen/microk8s-verify-ca.sh and its preRunCommand), or add an equivalent check.',
+  docs: '#harden-microk8s-no-ca-verification',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const v = doc.value;
+      if (!isObject(v) || v['kind'] !== 'MicroK8sControlPlane' || v['apiVersion'] !== `${CONTROLPLANE_GROUP}/v1beta1`) continue;
+      const init = at(v, ['spec', 'controlPlaneConfig', 'initConfiguration']);
+      const files = isObject(init) && Array.isArray(init['extraWriteFiles']) ? init['extraWriteFiles'] : [];
+      const pre = isObject(init) && Array.isArray(init['preRunCommands']) ? init['preRunCommands'] : [];
+      const hasScript = files.some((f) => isObject(f) && f['path'] === MICROK8S_VERIFY_CA_SCRIPT_PATH);
+      const hasHook = pre.some((c) => typeof c === 'string' && c.trim().startsWith(MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH));
+      if (hasScript && hasHook) continue;
+      out.push({
+        document: doc.index,
+        path: '/spec/controlPlaneConfig/initConfiguration',
+        atKey: true,
+        message:
+          'nothing checks that `microk8s refresh-certs /var/tmp` installed the CAPI-held CA; when it fails the node keeps its own CA and the management cluster sees `x509: certificate signed by unknown authority` (field report 000)',
+      });
+    }
+    return out;
+  },
+};
+
+export const HARDENING_RULES: readonly LintRule[] = [kcpNoCertRotation, leaderElectionInvalid, leaderElectionDuplicate, leaderElectionDefault, microk8sNoCaVerification];
