@@ -5,11 +5,9 @@
 // spec.controlPlaneConfig verbatim) receives templates/scripts/microk8s-leader-election.sh and
 // runs it as its last postRunCommand, after the snap is installed; the script edits both files
 // idempotently and restarts kubelite once when something changed.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { CapiGenError } from '../errors.ts';
-import { defaultTemplatesDir } from '../flavors/flavor.ts';
+import { loadNodeScript } from '../scripts/load-script.ts';
 import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, LEADER_ELECTION_FLAGS, type LeaderElectionTimings } from './leader-election-options.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
@@ -19,27 +17,9 @@ const SCRIPT_FILE = 'microk8s-leader-election.sh';
 const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
 /** The script refuses any argument not matching this (exit 2); checked here first so the node never sees one. */
 const ARGUMENT = /^--leader-elect-(lease-duration|renew-deadline|retry-period)=[0-9][0-9a-zµ.]*$/;
-/** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
-const JINJA = /\{[{%#]/;
-
-const scripts = new Map<string, string>();
-
 /** The script text from `<templatesDir>/scripts/`, or from the built-in templates when that folder has none. */
 export function loadMicroK8sLeaderElectionScript(templatesDir: string): string {
-  const dir = existsSync(join(templatesDir, 'scripts')) ? templatesDir : defaultTemplatesDir();
-  const path = join(dir, 'scripts', SCRIPT_FILE);
-  const cached = scripts.get(path);
-  if (cached !== undefined) return cached;
-  const text = readFileSync(path, 'utf8');
-  const jinja = JINJA.exec(text);
-  if (jinja !== null) {
-    const line = text.slice(0, jinja.index).split('\n').length;
-    throw new Error(
-      `${path}:${line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
-    );
-  }
-  scripts.set(path, text);
-  return text;
+  return loadNodeScript(templatesDir, SCRIPT_FILE);
 }
 
 function timingsOf(context: HardenContext): LeaderElectionTimings {

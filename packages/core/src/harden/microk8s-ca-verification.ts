@@ -6,11 +6,8 @@
 // the wrapper runs templates/scripts/microk8s-verify-ca.sh first, which compares the certificates,
 // retries refresh-certs with bounded backoff and, after the last try, fails loudly, writes a marker
 // file and stops MicroK8s. Join nodes have no /var/tmp/ca.crt: the check is a no-op there.
-// Not registered in TRANSFORMS yet (the user-data size budget decides).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { defaultTemplatesDir } from '../flavors/flavor.ts';
+import { loadNodeScript } from '../scripts/load-script.ts';
 import type { Transform } from './registry.ts';
 
 /** Where the CA check lands on the node. */
@@ -22,27 +19,9 @@ const FILES = [
   [MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH, 'microk8s-wrap-calico-ipip.sh'],
 ] as const;
 const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
-/** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
-const JINJA = /\{[{%#]/;
-
-const scripts = new Map<string, string>();
-
 /** A script from `<templatesDir>/scripts/`, or from the built-in templates when that folder lacks it. */
 export function loadMicroK8sCaVerificationScript(templatesDir: string, file: (typeof FILES)[number][1]): string {
-  const own = join(templatesDir, 'scripts', file);
-  const path = existsSync(own) ? own : join(defaultTemplatesDir(), 'scripts', file);
-  const cached = scripts.get(path);
-  if (cached !== undefined) return cached;
-  const text = readFileSync(path, 'utf8');
-  const jinja = JINJA.exec(text);
-  if (jinja !== null) {
-    const line = text.slice(0, jinja.index).split('\n').length;
-    throw new Error(
-      `${path}:${line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
-    );
-  }
-  scripts.set(path, text);
-  return text;
+  return loadNodeScript(templatesDir, file);
 }
 
 function rec(v: unknown): Record<string, unknown> | undefined {
