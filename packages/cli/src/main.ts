@@ -640,6 +640,10 @@ try {
   stderr.push(`capi-gen: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}; please report this with the input that caused it\n`);
   code = EXIT_USAGE;
 }
+// `capi-gen render spec.yaml | head` closes stdout early: that is the reader's choice, not a crash.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 if (stdout.length > 0) process.stdout.write(stdout.join(''));
 if (stderr.length > 0) process.stderr.write(stderr.join(''));
 process.exitCode = code;
