@@ -49,7 +49,8 @@ describe.skipIf(!HAS_SHARED)('lint on the upstream corpus', () => {
     const { findings, texts, internal } = await corpusFindings();
     // Assert
     if (process.env['CAPI_GEN_UPDATE_LINT_CORPUS'] === '1') {
-      const listed = new Set(expected.flatMap((g) => g.findings));
+      // why: findings still under UNREVIEWED stay there on a second update run instead of vanishing.
+      const listed = new Set(expected.filter((g) => g.reason !== UNREVIEWED).flatMap((g) => g.findings));
       const kept = expected
         .map((g) => ({ reason: g.reason, findings: g.findings.filter((f) => findings.includes(f)) }))
         .filter((g) => g.reason !== UNREVIEWED && g.findings.length > 0);

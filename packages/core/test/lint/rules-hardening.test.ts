@@ -2,6 +2,13 @@
 // through the engine), both API versions of KubeadmControlPlane where the shapes differ.
 import { describe, expect, it } from 'vitest';
 import { hardenText } from '../../src/harden/apply-to-text.ts';
+import {
+  CERTS_SERVICE_PATH,
+  KUBEADM_CERTS_SCRIPT_PATH,
+  KUBEADM_PRE_COMMAND,
+  MICROK8S_CERTS_SCRIPT_PATH,
+  MICROK8S_FIRST_BOOT_COMMAND,
+} from '../../src/harden/node-certs-contract.ts';
 import { HARDENING_RULES } from '../../src/lint/rules/hardening.ts';
 import { RULES } from '../../src/lint/rules/index.ts';
 import { dedent, lintWith, ruleById, where } from './_context.ts';
@@ -269,6 +276,218 @@ describe('harden/microk8s-no-ca-verification', () => {
 `;
     // Act
     const found = await lintWith(ca, text);
+    // Assert
+    expect(found).toEqual([]);
+  });
+});
+
+describe('harden/microk8s-no-cert-guard', () => {
+  const guard = rule('harden/microk8s-no-cert-guard');
+
+  it('flags MicroK8s configs without the whole guard (control plane, worker template, single config), at the config key', async () => {
+    // Arrange
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.31.4
+        controlPlaneConfig:
+          initConfiguration:
+            preRunCommands: ["echo mine"]
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sConfigTemplate
+      metadata:
+        name: workers
+      spec:
+        template:
+          spec:
+            initConfiguration:
+              preRunCommands: ["${MICROK8S_FIRST_BOOT_COMMAND}"]
+              extraWriteFiles:
+                - {path: ${MICROK8S_CERTS_SCRIPT_PATH}, content: "#!/bin/sh", permissions: "0700", owner: "root:root"}
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sConfig
+      metadata:
+        name: one
+      spec:
+        clusterConfiguration: {portCompatibilityRemap: true}
+    `;
+    // Act
+    const found = await lintWith(guard, text);
+    // Assert
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['harden/microk8s-no-cert-guard', 'warning'],
+      ['harden/microk8s-no-cert-guard', 'warning'],
+      ['harden/microk8s-no-cert-guard', 'warning'],
+    ]);
+    // An absent initConfiguration is located at its nearest present ancestor's key (spec).
+    expect(where(found)).toEqual(['8:5 /spec/controlPlaneConfig/initConfiguration', '18:7 /spec/template/spec/initConfiguration', '27:1 /spec/initConfiguration']);
+    expect(found[0]!.message).toContain(`preRunCommands entry "${MICROK8S_FIRST_BOOT_COMMAND}"`);
+    expect(found[0]!.message).toContain(CERTS_SERVICE_PATH);
+    // The worker template lacks only the systemd unit.
+    expect(found[1]!.message).toContain(`missing: extraWriteFiles entry ${CERTS_SERVICE_PATH}):`);
+    expect(found[0]!.fix).toContain('capi-gen harden <file>');
+  });
+
+  it('passes when the script, the unit and the first-boot command are there, and ignores kubeadm kinds', async () => {
+    // Arrange
+    const guarded = (indent: string): string =>
+      [
+        `${indent}preRunCommands: ["echo mine", "${MICROK8S_FIRST_BOOT_COMMAND}"]`,
+        `${indent}extraWriteFiles:`,
+        `${indent}  - {path: ${MICROK8S_CERTS_SCRIPT_PATH}, content: "#!/bin/sh", permissions: "0700", owner: "root:root"}`,
+        `${indent}  - {path: ${CERTS_SERVICE_PATH}, content: "[Unit]", permissions: "0644", owner: "root:root"}`,
+      ].join('\n');
+    const text = [
+      'apiVersion: controlplane.cluster.x-k8s.io/v1beta1',
+      'kind: MicroK8sControlPlane',
+      'metadata: {name: cp}',
+      'spec:',
+      '  version: v1.31.4',
+      '  controlPlaneConfig:',
+      '    initConfiguration:',
+      guarded('      '),
+      '---',
+      'apiVersion: bootstrap.cluster.x-k8s.io/v1beta1',
+      'kind: MicroK8sConfigTemplate',
+      'metadata: {name: workers}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      initConfiguration:',
+      guarded('        '),
+      '---',
+      'apiVersion: bootstrap.cluster.x-k8s.io/v1beta1',
+      'kind: MicroK8sConfig',
+      'metadata: {name: one}',
+      'spec:',
+      '  initConfiguration:',
+      guarded('    '),
+      '---',
+      'apiVersion: bootstrap.cluster.x-k8s.io/v1beta2',
+      'kind: KubeadmConfigTemplate',
+      'metadata: {name: kubeadm-workers}',
+      'spec: {template: {spec: {}}}',
+      '',
+    ].join('\n');
+    // Act
+    const found = await lintWith(guard, text);
+    // Assert
+    expect(found).toEqual([]);
+  });
+});
+
+describe('harden/kubeadm-no-cert-checks', () => {
+  const checks = rule('harden/kubeadm-no-cert-checks');
+
+  it('flags KCP, KCP templates, KubeadmConfigTemplate and KubeadmConfig (both versions) without the pre-kubeadm checks', async () => {
+    // Arrange
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        kubeadmConfigSpec:
+          preKubeadmCommands: ["${KUBEADM_PRE_COMMAND}"]
+      ---
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: KubeadmControlPlaneTemplate
+      metadata:
+        name: cpt
+      spec:
+        template:
+          spec:
+            kubeadmConfigSpec:
+              files:
+                - {path: ${KUBEADM_CERTS_SCRIPT_PATH}, content: "#!/bin/sh", permissions: "0700", owner: "root:root"}
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+      kind: KubeadmConfigTemplate
+      metadata:
+        name: workers
+      spec:
+        template:
+          spec:
+            preKubeadmCommands: ["echo mine"]
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta1
+      kind: KubeadmConfig
+      metadata:
+        name: one
+    `;
+    // Act
+    const found = await lintWith(checks, text);
+    // Assert
+    expect(found.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['harden/kubeadm-no-cert-checks', 'warning'],
+      ['harden/kubeadm-no-cert-checks', 'warning'],
+      ['harden/kubeadm-no-cert-checks', 'warning'],
+      ['harden/kubeadm-no-cert-checks', 'warning'],
+    ]);
+    // KubeadmConfig without spec: located at the document (the nearest present ancestor is the root).
+    expect(where(found)).toEqual(['7:3 /spec/kubeadmConfigSpec', '17:7 /spec/template/spec/kubeadmConfigSpec', '27:5 /spec/template/spec', '30:1 /spec']);
+    expect(found[0]!.message).toBe(
+      `\`spec.kubeadmConfigSpec\` lacks the node certificate checks (missing: files entry ${KUBEADM_CERTS_SCRIPT_PATH}): nothing waits for time sync before kubeadm mints certificates, or checks that the CA files are valid now and match their keys, so a skewed clock (field report 002) or a bad CA fails the node later with \`x509: certificate has expired or is not yet valid\``,
+    );
+    expect(found[1]!.message).toContain(`missing: preKubeadmCommands entry "${KUBEADM_PRE_COMMAND}")`);
+    expect(found[2]!.message).toContain(`missing: preKubeadmCommands entry "${KUBEADM_PRE_COMMAND}", files entry ${KUBEADM_CERTS_SCRIPT_PATH})`);
+  });
+
+  it('passes when the script and its preKubeadmCommand are there (also after the user\'s own commands), and ignores MicroK8s kinds', async () => {
+    // Arrange
+    const guarded = (indent: string): string =>
+      [
+        `${indent}files:`,
+        `${indent}  - {path: /etc/motd, content: hi}`,
+        `${indent}  - {path: ${KUBEADM_CERTS_SCRIPT_PATH}, content: "#!/bin/sh", permissions: "0700", owner: "root:root"}`,
+        `${indent}preKubeadmCommands: ["echo mine", "${KUBEADM_PRE_COMMAND}"]`,
+      ].join('\n');
+    const text = [
+      'apiVersion: controlplane.cluster.x-k8s.io/v1beta2',
+      'kind: KubeadmControlPlane',
+      'metadata: {name: cp}',
+      'spec:',
+      '  version: v1.33.0',
+      '  kubeadmConfigSpec:',
+      guarded('    '),
+      '---',
+      'apiVersion: controlplane.cluster.x-k8s.io/v1beta2',
+      'kind: KubeadmControlPlaneTemplate',
+      'metadata: {name: cpt}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      kubeadmConfigSpec:',
+      guarded('        '),
+      '---',
+      'apiVersion: bootstrap.cluster.x-k8s.io/v1beta1',
+      'kind: KubeadmConfigTemplate',
+      'metadata: {name: workers}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      guarded('      '),
+      '---',
+      'apiVersion: bootstrap.cluster.x-k8s.io/v1beta2',
+      'kind: KubeadmConfig',
+      'metadata: {name: one}',
+      'spec:',
+      guarded('  '),
+      '---',
+      'apiVersion: controlplane.cluster.x-k8s.io/v1beta1',
+      'kind: MicroK8sControlPlane',
+      'metadata: {name: mcp}',
+      'spec: {version: v1.31.4}',
+      '',
+    ].join('\n');
+    // Act
+    const found = await lintWith(checks, text);
     // Assert
     expect(found).toEqual([]);
   });

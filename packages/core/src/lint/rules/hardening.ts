@@ -9,11 +9,20 @@
 // - MicroK8s CA verification on the init control-plane node (seed 000): the step added by
 //   harden/microk8s-ca-verification.ts (its script in extraWriteFiles and its preRunCommand).
 //
-// Not here yet (it depends on a certificate hardening step that is not built yet): "nodes without
-// the clock-skew guard" (seed 002).
+// - The node certificate guard (seed 002; expiry checks for seeds 001, 004): the clock-skew guard (bounded wait for time
+//   sync before the node mints or checks certificates) and the certificate checks, wired by the
+//   microk8s-cert-guard and kubeadm-cert-checks transforms. What "guarded" means is the contract
+//   in harden/node-certs-contract.ts; the constants come from there.
 import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
 import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
 import { MICROK8S_VERIFY_CA_SCRIPT_PATH, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../harden/microk8s-ca-verification.ts';
+import {
+  CERTS_SERVICE_PATH,
+  KUBEADM_CERTS_SCRIPT_PATH,
+  KUBEADM_PRE_COMMAND,
+  MICROK8S_CERTS_SCRIPT_PATH,
+  MICROK8S_FIRST_BOOT_COMMAND,
+} from '../../harden/node-certs-contract.ts';
 import { childPointer, joinPointer } from '../../validate/pointer.ts';
 import type { LintRule, RuleFinding } from '../types.ts';
 
@@ -184,7 +193,6 @@ const leaderElectionDefault: LintRule = {
   },
 };
 
-/** The hardening rules, in docs order. */
 const microk8sNoCaVerification: LintRule = {
   id: 'harden/microk8s-no-ca-verification',
   severity: 'warning',
@@ -214,4 +222,107 @@ const microk8sNoCaVerification: LintRule = {
   },
 };
 
-export const HARDENING_RULES: readonly LintRule[] = [kcpNoCertRotation, leaderElectionInvalid, leaderElectionDuplicate, leaderElectionDefault, microk8sNoCaVerification];
+/** Keys to the bootstrap config a node is built from, per kind, for the given API group prefix. */
+type ConfigPlaces = Readonly<Record<string, { readonly group: string; readonly versions: readonly string[]; readonly keys: readonly string[] }>>;
+
+const MICROK8S_CONFIGS: ConfigPlaces = {
+  MicroK8sControlPlane: { group: CONTROLPLANE_GROUP, versions: ['v1beta1'], keys: ['spec', 'controlPlaneConfig', 'initConfiguration'] },
+  MicroK8sConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1'], keys: ['spec', 'template', 'spec', 'initConfiguration'] },
+  MicroK8sConfig: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1'], keys: ['spec', 'initConfiguration'] },
+};
+
+const KUBEADM_CONFIGS: ConfigPlaces = {
+  KubeadmControlPlane: { group: CONTROLPLANE_GROUP, versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'kubeadmConfigSpec'] },
+  KubeadmControlPlaneTemplate: { group: CONTROLPLANE_GROUP, versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'template', 'spec', 'kubeadmConfigSpec'] },
+  KubeadmConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'template', 'spec'] },
+  KubeadmConfig: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1', 'v1beta2'], keys: ['spec'] },
+};
+
+/** The config object of a document and its keys, when the document is one of `places`. */
+function bootstrapConfig(value: unknown, places: ConfigPlaces): { config: unknown; keys: readonly string[] } | undefined {
+  if (!isObject(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
+  const place = Object.hasOwn(places, value['kind']) ? places[value['kind']] : undefined;
+  if (place === undefined) return undefined;
+  const [group, version] = value['apiVersion'].split('/');
+  if (group !== place.group || version === undefined || !place.versions.includes(version)) return undefined;
+  return { config: at(value, place.keys), keys: place.keys };
+}
+
+function listAt(config: unknown, key: string): readonly unknown[] {
+  return isObject(config) && Array.isArray(config[key]) ? config[key] : [];
+}
+
+const hasCommand = (list: readonly unknown[], command: string): boolean => list.some((c) => typeof c === 'string' && c.trim() === command);
+const hasFile = (list: readonly unknown[], path: string): boolean => list.some((f) => isObject(f) && f['path'] === path);
+
+/** What of the guard is missing, for the message ("" when nothing is). */
+function missingParts(parts: readonly (readonly [boolean, string])[]): string {
+  return parts.filter(([present]) => !present).map(([, what]) => what).join(', ');
+}
+
+const microk8sNoCertGuard: LintRule = {
+  id: 'harden/microk8s-no-cert-guard',
+  severity: 'warning',
+  summary: 'MicroK8s nodes without the clock-skew guard and certificate checks: certificates minted before the clock is synced, or close to expiry, are not refreshed.',
+  fix: `Run \`capi-gen harden <file>\` (adds ${MICROK8S_CERTS_SCRIPT_PATH}, its systemd unit and the first-boot preRunCommand).`,
+  docs: '#harden-microk8s-no-cert-guard',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const found = bootstrapConfig(doc.value, MICROK8S_CONFIGS);
+      if (found === undefined) continue;
+      const files = listAt(found.config, 'extraWriteFiles');
+      const missing = missingParts([
+        [hasCommand(listAt(found.config, 'preRunCommands'), MICROK8S_FIRST_BOOT_COMMAND), `preRunCommands entry "${MICROK8S_FIRST_BOOT_COMMAND}"`],
+        [hasFile(files, MICROK8S_CERTS_SCRIPT_PATH), `extraWriteFiles entry ${MICROK8S_CERTS_SCRIPT_PATH}`],
+        [hasFile(files, CERTS_SERVICE_PATH), `extraWriteFiles entry ${CERTS_SERVICE_PATH}`],
+      ]);
+      if (missing === '') continue;
+      out.push({
+        document: doc.index,
+        path: joinPointer(found.keys),
+        atKey: true,
+        message: `\`${found.keys.join('.')}\` lacks the node certificate guard (missing: ${missing}): MicroK8s mints server.crt from the node's clock at install and again at boot, so a clock that is ahead until time sync corrects it leaves a certificate that is not valid yet (field report 002: \`x509: certificate has expired or is not yet valid\` after a reboot), and nothing refreshes it or certificates about to expire`,
+      });
+    }
+    return out;
+  },
+};
+
+const kubeadmNoCertChecks: LintRule = {
+  id: 'harden/kubeadm-no-cert-checks',
+  severity: 'warning',
+  summary: 'kubeadm nodes without the clock-skew guard and certificate checks before `kubeadm init`/`join`: a skewed clock or a CA that is not valid yet fails the node late and silently.',
+  fix: `Run \`capi-gen harden <file>\` (adds ${KUBEADM_CERTS_SCRIPT_PATH} and its preKubeadmCommand).`,
+  docs: '#harden-kubeadm-no-cert-checks',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of context.documents) {
+      const found = bootstrapConfig(doc.value, KUBEADM_CONFIGS);
+      if (found === undefined) continue;
+      const missing = missingParts([
+        [hasCommand(listAt(found.config, 'preKubeadmCommands'), KUBEADM_PRE_COMMAND), `preKubeadmCommands entry "${KUBEADM_PRE_COMMAND}"`],
+        [hasFile(listAt(found.config, 'files'), KUBEADM_CERTS_SCRIPT_PATH), `files entry ${KUBEADM_CERTS_SCRIPT_PATH}`],
+      ]);
+      if (missing === '') continue;
+      out.push({
+        document: doc.index,
+        path: joinPointer(found.keys),
+        atKey: true,
+        message: `\`${found.keys.join('.')}\` lacks the node certificate checks (missing: ${missing}): nothing waits for time sync before kubeadm mints certificates, or checks that the CA files are valid now and match their keys, so a skewed clock (field report 002) or a bad CA fails the node later with \`x509: certificate has expired or is not yet valid\``,
+      });
+    }
+    return out;
+  },
+};
+
+/** The hardening rules, in docs order. */
+export const HARDENING_RULES: readonly LintRule[] = [
+  kcpNoCertRotation,
+  leaderElectionInvalid,
+  leaderElectionDuplicate,
+  leaderElectionDefault,
+  microk8sNoCaVerification,
+  microk8sNoCertGuard,
+  kubeadmNoCertChecks,
+];
