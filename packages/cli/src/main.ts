@@ -387,7 +387,7 @@ async function managerPatchesCommand(args: string[], stdout: string[], stderr: s
 
 // --- harden (issue 5 items 1-2, issue 6 item 5) ---
 const HARDEN_USAGE =
-  'usage: capi-gen harden <file|-> [--clusterctl-template|--no-clusterctl-template] [--leader-elect-lease-duration D] [--leader-elect-renew-deadline D] [--leader-elect-retry-period D] [--no-leader-election] [-o <file>|--in-place]';
+  'usage: capi-gen harden <file|-> [--clusterctl-template|--no-clusterctl-template] [--leader-elect-lease-duration D] [--leader-elect-renew-deadline D] [--leader-elect-retry-period D] [--no-leader-election] [--certificate-expiry-days N] [--time-sync-timeout S] [--skew-tolerance S] [--expiry-warning-days D] [--renew-on-node] [--textfile-dir PATH] [--no-certificates] [-o <file>|--in-place]';
 const HARDEN_HELP = `Usage:
   capi-gen harden <file|-> [options]
 
@@ -395,7 +395,10 @@ Adds capi-gen's hardening to manifests you already have (- reads stdin) and prin
 on stdout. Only what the hardening changes is written: comments, key order, quoting, other
 documents, clusterctl \${VAR} placeholders and $\${VAR} escapes, and your own files and commands
 stay as they are. Every change is listed on stderr; hardening the output again changes nothing.
-Today: leader-election timings for kube-controller-manager and kube-scheduler
+What it adds: KubeadmControlPlane certificate rotation (certificatesExpiryDays); certificate
+checks on every node (a script, a systemd service and daily timer, an options file and a
+pre/post command in every kubeadm and MicroK8s bootstrap config; the CA verification on the
+MicroK8s init node); leader-election timings for kube-controller-manager and kube-scheduler
 (KubeadmControlPlane extraArgs; a node script for MicroK8sControlPlane). See docs/harden.md.
 
 Options:
@@ -407,14 +410,29 @@ Options:
   --leader-elect-renew-deadline D    unset ones keep the manifest's value, else 60s / 40s / 5s
   --leader-elect-retry-period D      (lease > renew deadline > 1.2 x retry period)
   --no-leader-election               do not touch leader election
+  --certificate-expiry-days N        KCP rolls control-plane machines N days before their
+                                     certificates expire (7-1094; default: the manifest's
+                                     value, else 90 or a quarter of certificateValidityPeriodDays)
+  --time-sync-timeout S              seconds a node waits for time sync (0-3600; default 180)
+  --skew-tolerance S                 seconds a certificate's notBefore may be ahead (0-86400; 300)
+  --expiry-warning-days D            days before expiry a node refreshes (MicroK8s) or warns
+                                     (kubeadm) (1-365; default 30)
+  --renew-on-node                    kubeadm nodes renew their certificates themselves
+                                     (kubeadm certs renew all); default: KCP rolls the machines
+  --textfile-dir PATH                node-exporter textfile-collector folder (absolute;
+                                     default /var/lib/node_exporter/textfile_collector)
+                                     (options not given keep the value in the manifest's
+                                     /etc/capi-gen/certs.env, else the default)
+  --no-certificates                  add no certificate hardening (removes nothing)
   -o, --output <file>                write the result to <file> instead of stdout
   --in-place                         write the result back into the input file
   -h, --help                         show this help
 
 Warnings on stderr: a changed KubeadmControlPlane kubeadmConfigSpec rolls out every control-plane
-machine; edited *Template objects do not reach existing machines (give them a new name).
+machine; edited *Template objects do not reach existing machines (give them a new name);
+format: ignition configs get no certificate checks.
 
-Exit codes: 0 hardened (also when something changed); 2 refused timings, unreadable input,
+Exit codes: 0 hardened (also when something changed); 2 refused options, unreadable input,
             YAML syntax error in the input or usage error (nothing is printed on stdout).
 `;
 
@@ -432,6 +450,13 @@ async function hardenCommand(args: string[], stdout: string[], stderr: string[])
         'leader-elect-renew-deadline': { type: 'string' },
         'leader-elect-retry-period': { type: 'string' },
         'no-leader-election': { type: 'boolean' },
+        'certificate-expiry-days': { type: 'string' },
+        'time-sync-timeout': { type: 'string' },
+        'skew-tolerance': { type: 'string' },
+        'expiry-warning-days': { type: 'string' },
+        'renew-on-node': { type: 'boolean' },
+        'textfile-dir': { type: 'string' },
+        'no-certificates': { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         'in-place': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -464,6 +489,12 @@ async function hardenCommand(args: string[], stdout: string[], stderr: string[])
   if (!leaderElection && Object.values(timings).some((t) => t !== undefined)) {
     throw new UsageError('--no-leader-election cannot be combined with --leader-elect-* timings', 'drop one of them');
   }
+  const certificateFlags = (['certificate-expiry-days', 'time-sync-timeout', 'skew-tolerance', 'expiry-warning-days', 'renew-on-node', 'textfile-dir'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (values['no-certificates'] === true && certificateFlags.length > 0) {
+    throw new UsageError(`--no-certificates cannot be combined with ${certificateFlags.map((f) => `--${f}`).join(', ')}`, 'drop one of them');
+  }
   if (values.output === '') throw new UsageError('--output needs a file name, got an empty string', 'e.g. -o cluster.hardened.yaml');
   if (values.output !== undefined && values['in-place'] === true) throw new UsageError('-o and --in-place contradict each other', 'give one of them');
   if (values['in-place'] === true && input === '-') throw new UsageError('--in-place needs a file, not - (stdin)', 'use -o <file> or redirect stdout');
@@ -477,6 +508,15 @@ async function hardenCommand(args: string[], stdout: string[], stderr: string[])
       ...(timings.leaseDuration === undefined ? {} : { leaseDuration: timings.leaseDuration }),
       ...(timings.renewDeadline === undefined ? {} : { renewDeadline: timings.renewDeadline }),
       ...(timings.retryPeriod === undefined ? {} : { retryPeriod: timings.retryPeriod }),
+    },
+    certificates: {
+      enabled: values['no-certificates'] !== true,
+      ...(values['certificate-expiry-days'] === undefined ? {} : { expiryDays: values['certificate-expiry-days'] }),
+      ...(values['time-sync-timeout'] === undefined ? {} : { timeSyncTimeout: values['time-sync-timeout'] }),
+      ...(values['skew-tolerance'] === undefined ? {} : { skewTolerance: values['skew-tolerance'] }),
+      ...(values['expiry-warning-days'] === undefined ? {} : { expiryWarningDays: values['expiry-warning-days'] }),
+      ...(values['renew-on-node'] === true ? { renewOnNode: true } : {}),
+      ...(values['textfile-dir'] === undefined ? {} : { textfileDir: values['textfile-dir'] }),
     },
     output: values['in-place'] === true ? { kind: 'in-place' } : values.output !== undefined ? { kind: 'file', path: values.output } : { kind: 'stdout' },
     templatesDir: BUILTIN_TEMPLATES_DIR,

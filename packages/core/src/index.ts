@@ -14,6 +14,10 @@ export { objectsToYaml, objectToYaml, type KubeObject } from './emit/to-yaml.ts'
 export { DEFAULT_MANAGER_PROVIDERS, MANAGER_PROVIDERS, renderManagerPatches, setLeaderElectionArgs, type ManagerPatchesOptions, type ManagerPatchesResult, type ManagerPatchFile, type ManagerPatchFormat, type ManagerProvider, type ManagerProviderId } from './managers/manager-patches.ts'; // issue 6 item 4: manager-patches
 export { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, TEMPLATE_WARNING, type HardenChange, type HardenTextOptions, type HardenTextResult } from './harden/apply-to-text.ts'; // capi-gen harden (issue 5 item 1-2)
 export { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, type LeaderElectionTimings, type TimingProblem } from './harden/leader-election-options.ts'; // capi-gen harden CLI: --leader-elect-* checks
+export { microk8sCertGuard, microk8sInitConfigurationKeys } from './harden/microk8s-cert-guard.ts'; // issue 5 items 4-7: MicroK8s certificate checks
+export { IGNITION_NOTE, kubeadmCertChecks, kubeadmConfigSpecKeys } from './harden/kubeadm-cert-checks.ts'; // issue 5 items 6-7: kubeadm certificate checks
+export { buildCertsEnv, checkCertificateOptions, CERTS_ENV_RULES, parseCertsEnv, type CertificateHardening, type CertificateOptionProblem } from './harden/certificate-options.ts'; // capi-gen harden CLI: certificate options
+export { TRANSFORMS, type HardenContext, type Transform } from './harden/registry.ts';
 // --- lint (issue 7) ---
 export { allLintRules, compareFindings, knownRuleIds, lintText, lintTexts, type LintInput, type LintResult, type LintTextOptions } from './lint/engine.ts';
 export { DEFAULT_LINT_CONFIG, findLintConfigFile, globMatcher, isIgnored, LINT_CONFIG_FILE, loadLintConfigFile, parseLintConfig, type LintConfig, type LintConfigOutcome, type LintConfigProblem, type ParseLintConfigOptions, type RuleSetting } from './lint/config.ts';

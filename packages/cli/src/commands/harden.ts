@@ -5,7 +5,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   CapiGenError,
+  checkCertificateOptions,
   checkLeaderElectionTimings,
+  type CertificateHardening,
   formatIssue,
   hardenText,
   LEADER_ELECTION_DEFAULTS,
@@ -24,6 +26,16 @@ export interface HardenCommandOptions {
     readonly leaseDuration?: string;
     readonly renewDeadline?: string;
     readonly retryPeriod?: string;
+  };
+  /** Certificate options as given on the command line (numbers still text); unset ones are absent. */
+  readonly certificates: {
+    readonly enabled: boolean;
+    readonly expiryDays?: string;
+    readonly timeSyncTimeout?: string;
+    readonly skewTolerance?: string;
+    readonly expiryWarningDays?: string;
+    readonly renewOnNode?: boolean;
+    readonly textfileDir?: string;
   };
   /** Where the text goes: stdout, a file, or back into the input file. */
   readonly output: { readonly kind: 'stdout' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'in-place' };
@@ -50,9 +62,45 @@ function changeLine(file: string, c: HardenChange): string {
   return `${file}:${c.line}: ${c.object} ${c.path}: ${verb} ${c.value}`;
 }
 
-/** Builds the hardening options from the command line; every timing given is explicit. */
-function hardeningOf(le: HardenCommandOptions['leaderElection']): NonNullable<ClusterSpec['hardening']> {
+/** The flag of each certificate option, for messages. */
+const CERTIFICATE_FLAGS = {
+  expiryDays: '--certificate-expiry-days',
+  timeSyncTimeoutSeconds: '--time-sync-timeout',
+  skewToleranceSeconds: '--skew-tolerance',
+  expiryWarningDays: '--expiry-warning-days',
+  renewOnNode: '--renew-on-node',
+  textfileDir: '--textfile-dir',
+  enabled: '--no-certificates',
+} as const satisfies Record<keyof CertificateHardening, string>;
+
+/** The certificate options as the spec has them, or the lines saying why they are refused. */
+function certificatesOf(c: HardenCommandOptions['certificates']): { ok: CertificateHardening } | { refused: string[] } {
+  const refused: string[] = [];
+  const int = (option: 'expiryDays' | 'timeSyncTimeoutSeconds' | 'skewToleranceSeconds' | 'expiryWarningDays', raw: string | undefined): Partial<CertificateHardening> => {
+    if (raw === undefined) return {};
+    if (!/^[0-9]{1,9}$/.test(raw)) {
+      refused.push(`capi-gen: refused ${CERTIFICATE_FLAGS[option]} ${JSON.stringify(raw)}: give a whole number${option.endsWith('Seconds') ? ' of seconds (e.g. 300)' : ' of days (e.g. 30)'}`);
+      return {};
+    }
+    return { [option]: Number(raw) };
+  };
+  const out: CertificateHardening = {
+    enabled: c.enabled,
+    ...int('expiryDays', c.expiryDays),
+    ...int('timeSyncTimeoutSeconds', c.timeSyncTimeout),
+    ...int('skewToleranceSeconds', c.skewTolerance),
+    ...int('expiryWarningDays', c.expiryWarningDays),
+    ...(c.renewOnNode === true ? { renewOnNode: true } : {}),
+    ...(c.textfileDir === undefined ? {} : { textfileDir: c.textfileDir }),
+  };
+  for (const p of checkCertificateOptions(out)) refused.push(`capi-gen: refused ${CERTIFICATE_FLAGS[p.option]}: ${p.message}`);
+  return refused.length > 0 ? { refused } : { ok: out };
+}
+
+/** Builds the hardening options from the command line; every option given is explicit. */
+function hardeningOf(le: HardenCommandOptions['leaderElection'], certificates: CertificateHardening): NonNullable<ClusterSpec['hardening']> {
   return {
+    certificates,
     leaderElection: {
       enabled: le.enabled,
       ...(le.leaseDuration === undefined ? {} : { leaseDuration: le.leaseDuration }),
@@ -78,6 +126,9 @@ export async function runHarden(options: HardenCommandOptions): Promise<HardenOu
     }
   }
 
+  const certificates = certificatesOf(options.certificates);
+  if ('refused' in certificates) return { kind: 'failed', lines: certificates.refused };
+
   const file = options.input === '-' ? '<stdin>' : options.input;
   let text: string;
   try {
@@ -90,7 +141,7 @@ export async function runHarden(options: HardenCommandOptions): Promise<HardenOu
   try {
     result = hardenText(text, {
       file,
-      hardening: hardeningOf(le),
+      hardening: hardeningOf(le, certificates.ok),
       templatesDir: options.templatesDir,
       clusterctlTemplate: options.clusterctlTemplate,
     });

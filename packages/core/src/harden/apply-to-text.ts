@@ -118,7 +118,8 @@ export function hardenText(text: string, options: HardenTextOptions): HardenText
       objects.push(structuredClone(v) as KubeObject);
     }
   });
-  const context: HardenContext = { hardening: options.hardening, templatesDir: options.templatesDir ?? defaultTemplatesDir() };
+  const notes: string[] = [];
+  const context: HardenContext = { hardening: options.hardening, templatesDir: options.templatesDir ?? defaultTemplatesDir(), note: (m) => notes.includes(m) || notes.push(m) };
   let hardened: KubeObject[] = objects;
   for (const t of options.transforms ?? TRANSFORMS) {
     const next = t.apply(hardened, context);
@@ -191,6 +192,7 @@ export function hardenText(text: string, options: HardenTextOptions): HardenText
     }
     if (kind.endsWith('Template')) warnings.push(`${plan.object}: ${TEMPLATE_WARNING}`);
   }
+  warnings.push(...notes);
   // why: only a masked text is unmasked; a text that was not masked may hold those characters itself.
   return { text: plans.length === 0 ? text : source !== text ? unmaskPlaceholders(masked) : masked, changes, warnings, clusterctlTemplate: cc };
 }

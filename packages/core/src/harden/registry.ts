@@ -1,12 +1,14 @@
-// Hardening transforms over CAPI objects, run by render (and later by `capi-gen harden` on
-// manifests users already have). Each is pure and idempotent. The certificate and
-// leader-election transforms register here when they land (issues 5 and 6).
+// Hardening transforms over CAPI objects, run by render and by `capi-gen harden` on manifests
+// users already have. Each is pure and idempotent, and the whole list applied twice gives what
+// it gives once (the order below matters where two transforms append to the same list).
 import type { ClusterSpec } from '../model/cluster-spec.ts';
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { certificateRotationKubeadm } from './certificate-rotation-kubeadm.ts';
 import { leaderElectionKubeadm } from './leader-election-kubeadm.ts';
 import { leaderElectionMicroK8s } from './leader-election-microk8s.ts';
+import { kubeadmCertChecks } from './kubeadm-cert-checks.ts';
 import { microk8sCaVerification } from './microk8s-ca-verification.ts';
+import { microk8sCertGuard } from './microk8s-cert-guard.ts';
 
 /** What a transform may read besides the objects. */
 export interface HardenContext {
@@ -18,6 +20,11 @@ export interface HardenContext {
   readonly hardening: ClusterSpec['hardening'] | undefined;
   /** The @capi-gen/templates folder; node scripts are read from its scripts/ folder. */
   readonly templatesDir: string;
+  /**
+   * Receives what the user should know about objects a transform left alone on purpose (an
+   * Ignition config, a list that is a placeholder); `capi-gen harden` prints them as warnings.
+   */
+  readonly note?: (message: string) => void;
 }
 
 /** One hardening transform. */
@@ -31,5 +38,10 @@ export const TRANSFORMS: readonly Transform[] = [
   certificateRotationKubeadm,
   leaderElectionKubeadm,
   leaderElectionMicroK8s,
+  // why: after microk8s-ca-verification and leader-election-microk8s, so first-boot is the last
+  // preRunCommand and verify-node the last postRunCommand (see microk8s-cert-guard.ts).
   microk8sCaVerification,
+  // microk8sCertGuard, kubeadmCertChecks: registered once their node scripts exist (WIP)
 ];
+void microk8sCertGuard;
+void kubeadmCertChecks;

@@ -160,9 +160,31 @@ export const ClusterSpecSchema = Type.Object(
           certificates: Type.Optional(
             Type.Object(
               {
-                enabled: Type.Optional(Type.Boolean({ default: true })),
+                enabled: Type.Optional(Type.Boolean({ default: true, description: 'false turns every certificate step off: KCP rotation, the CA verification, the node scripts and units.' })),
                 // certificate-rotation-kubeadm: explicit days-before-expiry for KCP rollouts (issue 5 item 6).
-                expiryDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 1094 })),
+                expiryDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 1094, description: 'KubeadmControlPlane certificatesExpiryDays: KCP rolls a control-plane machine this many days before its certificates expire.' })),
+                // The node scripts' options file (/etc/capi-gen/certs.env, node-certs-contract.ts
+                // CERTS_ENV_KEYS); the bounds are those the scripts' parser accepts.
+                timeSyncTimeoutSeconds: Type.Optional(
+                  Type.Integer({ minimum: 0, maximum: 3600, description: 'TIME_SYNC_TIMEOUT: seconds a node waits for time synchronisation before it goes on with a warning (0: do not wait). Default 180.' }),
+                ),
+                skewToleranceSeconds: Type.Optional(
+                  Type.Integer({ minimum: 0, maximum: 86400, description: 'SKEW_TOLERANCE: seconds a certificate\'s notBefore may lie in the future before it counts as minted by a clock running ahead. Default 300.' }),
+                ),
+                expiryWarningDays: Type.Optional(
+                  Type.Integer({ minimum: 1, maximum: 365, description: 'EXPIRY_WARN_DAYS: days before notAfter at which a MicroK8s node refreshes a certificate and a kubeadm node warns (or renews, with renewOnNode). Default 30.' }),
+                ),
+                renewOnNode: Type.Optional(
+                  Type.Boolean({ description: 'RENEW, kubeadm flavors only: the daily check runs `kubeadm certs renew all` and restarts the static pods when a certificate is within expiryWarningDays. Default false (KCP rolls the machines instead).' }),
+                ),
+                textfileDir: Type.Optional(
+                  Type.String({
+                    pattern: '^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$',
+                    minLength: 2,
+                    maxLength: 255,
+                    description: 'TEXTFILE_DIR: absolute folder of the node-exporter textfile collector; segments of letters, digits and . _ - (not starting with . or -). Default /var/lib/node_exporter/textfile_collector.',
+                  }),
+                ),
               },
               { additionalProperties: false },
             ),

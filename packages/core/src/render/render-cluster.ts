@@ -64,6 +64,7 @@ function checkFlavorNeeds(spec: ClusterSpec, flavor: Flavor): Issue[] {
   if (flavor.bootstrap === 'microk8s') {
     const port = spec.network?.apiServerPort;
     need(port === undefined || port === 6443, '/network/apiServerPort', `MicroK8s serves the API server on 6443 (the provider's 10-configure-apiserver.sh moves it there); port ${String(port)} cannot be used with flavor ${flavor.id}`);
+    need(spec.hardening?.certificates?.renewOnNode !== true, '/hardening/certificates/renewOnNode', `renewOnNode applies to kubeadm nodes only (kubeadm certs renew); MicroK8s nodes of flavor ${flavor.id} already refresh certificates near expiry with microk8s refresh-certs: remove renewOnNode`);
     need(spec.sshAuthorizedKeys === undefined, '/sshAuthorizedKeys', `MicroK8sConfig has no users field, so flavor ${flavor.id} cannot install SSH keys; use openstack.sshKeyName (a Nova key pair) instead`);
   }
   need(flavor.infrastructure === 'openstack' || spec.openstack === undefined, '/openstack', `"openstack" options only apply to OpenStack flavors; flavor ${flavor.id} runs on ${flavor.infrastructure}`);
