@@ -38,6 +38,7 @@ Commands:
   manager-patches  leader-election timings for the management cluster's manager Deployments
   harden     add the hardening to manifests you already have, keeping what you wrote
   lint       find broken or unhardened Cluster API manifests and clusterctl templates (CI)
+  cloud-init print the user-data the bootstrap provider builds for a machine (init, join, worker)
 
 Options:
   -h, --help     show this help (also: capi-gen <command> --help)
@@ -620,8 +621,85 @@ async function lintCommand(args: string[], stdout: string[], stderr: string[]): 
 }
 // --- end lint ---
 
-const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */, lint: LINT_HELP /* lint */ };
-const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */, lint: LINT_USAGE /* lint */ };
+// --- cloud-init (issue 5 item 9) ---
+const CLOUD_INIT_USAGE = 'usage: capi-gen cloud-init <manifest|-> --machine init|join|worker [--pool <MachineDeployment>] [--control-plane <name>] [--format yaml|json]';
+const CLOUD_INIT_HELP = `Usage:
+  capi-gen cloud-init <manifest|-> --machine init|join|worker [options]
+
+Prints the cloud-init user-data the bootstrap provider would build for one machine of the
+cluster in <manifest> (- reads stdin): the first control-plane node (init), another control-plane
+node (join) or a worker of a MachineDeployment (worker). MicroK8s: MicroK8sControlPlane and
+MicroK8sConfigTemplate; kubeadm: KubeadmControlPlane and KubeadmConfigTemplate. Written from the
+providers' source (each step cites file and commit, see --format json and docs/boot-sequence.md);
+provider scripts, CA material, tokens and node addresses are shown as labelled placeholders.
+A clusterctl template works too: its \${VAR} placeholders are shown as written.
+Notes on what the preview could not know go to stderr.
+
+Options:
+  --machine init|join|worker      which machine (required)
+  --pool <name>                   worker: the MachineDeployment's metadata.name (needed when there are several)
+  --control-plane <name>          the control plane's metadata.name (needed when there are several)
+  --format yaml|json              yaml (default): the user-data text; json: the user-data and its
+                                  steps (section, text, origin provider|user|capi-gen, source)
+  -h, --help                      show this help
+
+Exit codes: 0 printed; 2 usage error, unreadable input, YAML syntax error, or the objects for that
+            machine are missing or ambiguous (nothing is printed on stdout).
+`;
+
+async function cloudInitCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        machine: { type: 'string' },
+        pool: { type: 'string' },
+        'control-plane': { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw describeParseError(err, 'cloud-init');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    stdout.push(CLOUD_INIT_HELP);
+    return EXIT_OK;
+  }
+  if (values.machine === undefined) throw new UsageError('cloud-init needs --machine init, join or worker', 'e.g. capi-gen cloud-init cluster.yaml --machine init');
+  const machine = oneOf('machine', values.machine, ['init', 'join', 'worker'] as const, 'init');
+  const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'cloud-init needs a manifest file or - (stdin)' : `cloud-init takes one manifest, got ${positionals.length}: ${positionals.join(' ')}`,
+      'e.g. capi-gen cloud-init cluster.yaml --machine init',
+    );
+  }
+  for (const [option, value] of [
+    ['--pool', values.pool],
+    ['--control-plane', values['control-plane']],
+  ] as const) {
+    if (value === '') throw new UsageError(`${option} needs a name, got an empty string`, `e.g. ${option} my-cluster-md-0`);
+  }
+  if (values.pool !== undefined && machine !== 'worker') throw new UsageError(`--pool selects a worker pool; it cannot be used with --machine ${machine}`, 'drop --pool or use --machine worker');
+  const { runCloudInit } = await import('./commands/cloud-init.ts');
+  const outcome = await runCloudInit({ input: positionals[0]!, machine, pool: values.pool, controlPlane: values['control-plane'], format, readStdin });
+  if (outcome.kind === 'failed') {
+    for (const line of outcome.lines) stderr.push(`${line}\n`);
+    return EXIT_USAGE;
+  }
+  stdout.push(outcome.stdout);
+  stderr.push(...outcome.stderr);
+  return EXIT_OK;
+}
+// --- end cloud-init ---
+
+const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */, lint: LINT_HELP /* lint */, 'cloud-init': CLOUD_INIT_HELP };
+const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */, lint: LINT_USAGE /* lint */, 'cloud-init': CLOUD_INIT_USAGE };
 
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
@@ -652,6 +730,8 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
         return await hardenCommand(rest, stdout, stderr);
       case 'lint': // lint
         return await lintCommand(rest, stdout, stderr);
+      case 'cloud-init':
+        return await cloudInitCommand(rest, stdout, stderr);
       case 'help': {
         const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
         if (help !== undefined) {

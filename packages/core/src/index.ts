@@ -29,3 +29,8 @@ export { docsAnchor, ENGINE_RULES, VALIDATOR_RULES, type LintRuleInfo } from './
 export { RULES } from './lint/rules/index.ts';
 export type { LintContext, LintDocument, LintFinding, LintRule, RuleFinding } from './lint/types.ts';
 // --- end lint ---
+// --- preview (issue 5 item 9) ---
+export { CAPI_COMMIT, CAPI_REPO, goQuote, MICROK8S_BOOTSTRAP_COMMIT, MICROK8S_BOOTSTRAP_REPO, PREVIEW_MACHINES, previewUserData, type PreviewMachine, type PreviewUserDataOptions, type SourceCitation, type StepOrigin, type StepSection, type UserDataPreview, type UserDataStep } from './preview/preview-user-data.ts';
+export { loadDocuments } from './yaml/load.ts'; // capi-gen cloud-init reads manifests with positions
+export type { LoadedDocument } from './yaml/types.ts';
+// --- end preview ---

@@ -265,7 +265,7 @@ export function buildKubeadmUserData(input: KubeadmInput): BuiltUserData {
   if (diskSetup !== undefined) notes.push('diskSetup (disk_setup, fs_setup) is not shown by the preview');
   if (Array.isArray(spec['mounts']) && spec['mounts'].length > 0) doc['mounts'] = spec['mounts'];
   if (input.role !== 'init') notes.push(`bootstrap token and CA hash in the join configuration are placeholders; the controller creates them (${CONTROLLER.file})`);
-  notes.push('on CAPD (Docker infrastructure) the node write_files and runcmd of this user-data (bootcmd, ntp and users are ignored), stops at the first failing command, and has no NTP');
+  notes.push('on CAPD (Docker infrastructure) the node runs only write_files and runcmd of this user-data (bootcmd, ntp and users are ignored), stops at the first failing command, and has no NTP');
   const userData = emitCloudConfig(doc, { runcmd: styles, bootcmd: bootcmd.map(() => 'double') });
   return { userData, steps, notes };
 }
