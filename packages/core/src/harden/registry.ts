@@ -41,7 +41,6 @@ export const TRANSFORMS: readonly Transform[] = [
   // why: after microk8s-ca-verification and leader-election-microk8s, so first-boot is the last
   // preRunCommand and verify-node the last postRunCommand (see microk8s-cert-guard.ts).
   microk8sCaVerification,
-  // microk8sCertGuard, kubeadmCertChecks: registered once their node scripts exist (WIP)
+  microk8sCertGuard,
+  kubeadmCertChecks,
 ];
-void microk8sCertGuard;
-void kubeadmCertChecks;
