@@ -1,30 +1,83 @@
 // Node scripts are data (templates/scripts/*.sh), loaded here, once per path, for every
 // transform that ships one into bootstrap user-data.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultTemplatesDir } from '../flavors/flavor.ts';
 
 /** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
 const JINJA = /\{[{%#]/;
 
+/** KubeadmConfigSpec `files[].content` maxLength (CRD); MicroK8s user-data is smaller still in practice. */
+export const MAX_NODE_SCRIPT_CHARS = 10240;
+
+/** `# capi-gen:include <file>`: the whole line is replaced by that file from the same scripts folder. */
+const INCLUDE = /^# capi-gen:include (.*)$/;
+/** What an included file may be called: a plain file name in the scripts folder, no path. */
+const INCLUDE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 const scripts = new Map<string, string>();
+
+interface Line {
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+function linesOf(path: string, text: string): Line[] {
+  const parts = text.split('\n');
+  // A final newline ends the last line; it does not start another one.
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts.map((t, i) => ({ text: t, file: path, line: i + 1 }));
+}
 
 /**
  * A node script from `<templatesDir>/scripts/<file>`, or from the built-in templates when that
- * folder lacks it (users may pass their own flavor folder). Refuses a script containing a Jinja
- * delimiter, naming the line: the bootstrap user-data of both providers is a Jinja template.
+ * folder lacks it (users may pass their own flavor folder). `# capi-gen:include <name>` lines are
+ * replaced by `<name>` from the same folder (one level: an included file includes nothing).
+ * Refuses the assembled script when it contains a Jinja delimiter, naming the file and line (the
+ * bootstrap user-data of both providers is a Jinja template), or when it is longer than
+ * {@link MAX_NODE_SCRIPT_CHARS} characters (the kubeadm `files[].content` limit).
  */
 export function loadNodeScript(templatesDir: string, file: string): string {
   const own = join(templatesDir, 'scripts', file);
   const path = existsSync(own) ? own : join(defaultTemplatesDir(), 'scripts', file);
   const cached = scripts.get(path);
   if (cached !== undefined) return cached;
-  const text = readFileSync(path, 'utf8');
+  const folder = dirname(path);
+  const lines: Line[] = [];
+  for (const l of linesOf(path, readFileSync(path, 'utf8'))) {
+    const inc = INCLUDE.exec(l.text);
+    if (inc === null) {
+      lines.push(l);
+      continue;
+    }
+    const name = inc[1]!;
+    const where = `${l.file}:${l.line}`;
+    if (!INCLUDE_NAME.test(name)) {
+      throw new Error(`${where}: "# capi-gen:include ${name}": the name must be a file in the same scripts folder (letters, digits, ".", "_", "-"; no "/")`);
+    }
+    const incPath = join(folder, name);
+    if (!existsSync(incPath)) throw new Error(`${where}: "# capi-gen:include ${name}": ${incPath} does not exist`);
+    for (const il of linesOf(incPath, readFileSync(incPath, 'utf8'))) {
+      if (INCLUDE.test(il.text)) {
+        throw new Error(`${il.file}:${il.line}: an included file cannot include another (one level only, included from ${where})`);
+      }
+      lines.push(il);
+    }
+  }
+  const text = lines.map((l) => `${l.text}\n`).join('');
   const jinja = JINJA.exec(text);
   if (jinja !== null) {
-    const line = text.slice(0, jinja.index).split('\n').length;
+    const at = lines[text.slice(0, jinja.index).split('\n').length - 1]!;
     throw new Error(
-      `${path}:${line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
+      `${at.file}:${at.line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
+    );
+  }
+  // The CRD counts characters (code points), not UTF-16 units.
+  const chars = [...text].length;
+  if (chars > MAX_NODE_SCRIPT_CHARS) {
+    throw new Error(
+      `${path}: the assembled script is ${chars} characters, over the ${MAX_NODE_SCRIPT_CHARS}-character limit of KubeadmConfigSpec files[].content; shorten it or its includes`,
     );
   }
   scripts.set(path, text);
