@@ -13,7 +13,7 @@ pub() { openssl pkey "$@" -pubout 2>/dev/null; }
 kv() { sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$2" | head -n 1 | tr -d "\r\"'"; }
 client_cert() {
   CF=$(kv client-certificate "$1")
-  case $CF in '') ;; /*) LP=$CF && return ;; *) CF=${1%/*}/$CF LP=${1%/*}/$CF && return ;; esac
+  case $CF in '') ;; /*) LP=$CF && return ;; *) CF=${1%/*}/$CF LP=$CF && return ;; esac
   v=$(kv client-certificate-data "$1") CF=$2 LP=$1
   [ -n "$v" ] && printf '%s' "$v" | base64 -d >"$2" 2>/dev/null
 }

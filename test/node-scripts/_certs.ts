@@ -58,14 +58,18 @@ export function mint(o: MintOptions = {}): Pair {
   return { crt: readFileSync(crt, 'utf8'), key: readFileSync(key, 'utf8') };
 }
 
-/** An RSA key pair as kubeadm's sa.key / sa.pub. */
-export function serviceAccountKeys(): { key: string; pub: string } {
+let sa: { key: string; pub: string } | undefined;
+/** An RSA key pair as kubeadm's sa.key / sa.pub (the same one each call unless `fresh`: RSA is slow). */
+export function serviceAccountKeys(fresh = false): { key: string; pub: string } {
+  if (!fresh && sa !== undefined) return sa;
   const id = `sa${n++}`;
   const key = join(work, `${id}.key`);
   const pub = join(work, `${id}.pub`);
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key], undefined);
   openssl(['pkey', '-in', key, '-pubout', '-out', pub], undefined);
-  return { key: readFileSync(key, 'utf8'), pub: readFileSync(pub, 'utf8') };
+  const pair = { key: readFileSync(key, 'utf8'), pub: readFileSync(pub, 'utf8') };
+  if (!fresh) sa = pair;
+  return pair;
 }
 
 /** notAfter / notBefore in epoch seconds, read by Node (not by the script under test). */

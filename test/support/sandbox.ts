@@ -8,7 +8,7 @@
 // PATH is /fake:/tools only, so a command that is neither faked nor allowlisted does not exist:
 // that is how a test says "this node has no timedatectl" although the host has one.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -101,6 +101,21 @@ export class Sandbox {
 
   exists(nodePath: string): boolean {
     return existsSync(this.host(nodePath));
+  }
+
+  /** Sorted names in a node folder. */
+  list(nodePath: string): string[] {
+    return readdirSync(this.host(nodePath)).sort();
+  }
+
+  remove(nodePath: string): void {
+    rmSync(this.host(nodePath), { recursive: true, force: true });
+  }
+
+  /** What a fake wrote to /fake-state/<name> ('' if nothing). */
+  readState(name: string): string {
+    const p = join(this.dir, 'state', name);
+    return existsSync(p) ? readFileSync(p, 'utf8') : '';
   }
 
   /** A file the fakes can read (and write) at /fake-state/<name> inside the sandbox. */
