@@ -26,6 +26,7 @@ import type { KubeObject } from '../emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../flavors/flavor.ts';
 import { canMaskPlaceholders, findPlaceholders, maskPlaceholders, unmaskPlaceholders } from '../yaml/placeholders.ts';
 import type { HardenContext, Transform } from './registry.ts';
+import { looksLikeClusterctlTemplate } from './template-detect.ts';
 import { TRANSFORMS } from './registry.ts';
 
 /** Options of {@link hardenText}. */
@@ -38,7 +39,8 @@ export interface HardenTextOptions {
   readonly templatesDir?: string;
   /**
    * Treat the text as a clusterctl template: placeholders are masked while parsing and every `$`
-   * in injected text is escaped for envsubst. `'auto'` (default): when the text contains `${`.
+   * in injected text is escaped for envsubst. `'auto'` (default): when the text contains `${` outside
+   * capi-gen's own node scripts (template-detect.ts).
    */
   readonly clusterctlTemplate?: boolean | 'auto';
   /** The transforms to run, in order. @defaultValue {@link TRANSFORMS} */
@@ -99,7 +101,8 @@ export function escapeForEnvsubst(text: string): string {
  */
 export function hardenText(text: string, options: HardenTextOptions): HardenTextResult {
   const file = options.file ?? '<text>';
-  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? text.includes('${') : options.clusterctlTemplate;
+  // why: not text.includes('${'): a plain manifest hardened before holds capi-gen's scripts (see template-detect.ts).
+  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? looksLikeClusterctlTemplate(text, options.templatesDir) : options.clusterctlTemplate;
   let source = text;
   if (cc && canMaskPlaceholders(text)) {
     const found = findPlaceholders(text);

@@ -20,7 +20,8 @@
 // `format: ignition` configs (the scripts are written for cloud-init's runcmd and have not been
 // run under Ignition's kubeadm.service), a format that is not a known value (a placeholder), a
 // certificatesDir that is not a plain absolute path (a placeholder: the checks would look in the
-// wrong folder and `|| exit 1` would stop the bootstrap), and lists that are not lists.
+// wrong folder and `|| exit 1` would stop the bootstrap), and lists that are not lists. Objects
+// missing what encloses the KubeadmConfigSpec (a template without spec) are left alone too.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { loadNodeScript } from '../scripts/load-script.ts';
 import { appendLast, contentAt, isRecord, objectAt, upsertFiles, valueAt, type NodeFile } from './_node-files.ts';
@@ -70,6 +71,10 @@ function label(o: KubeObject): string {
 
 function harden(o: KubeObject, keys: readonly string[], loaded: Loaded, context: HardenContext, note: (m: string) => void): KubeObject {
   const pointer = `/${keys.join('/')}`;
+  // why: only a well-formed object is hardened: everything above the KubeadmConfigSpec must exist
+  // (the other kubeadm transforms keep the same rule, so the list of transforms stays idempotent:
+  // a KubeadmControlPlaneTemplate written without a spec is left as it is, by all of them).
+  for (let i = 1; i < keys.length; i++) if (!isRecord(valueAt(o, keys.slice(0, i)))) return o;
   const before = valueAt(o, keys);
   if (before !== undefined && before !== null && !isRecord(before)) return o;
   const spec = isRecord(before) ? before : {};

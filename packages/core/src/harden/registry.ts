@@ -33,14 +33,16 @@ export interface Transform {
   apply(objects: readonly KubeObject[], context: HardenContext): KubeObject[];
 }
 
-/** The transforms render runs, in order. */
+/**
+ * The transforms render runs, in order: sorted by id. That order also puts microk8s-cert-guard
+ * after microk8s-ca-verification and leader-election-microk8s, so its first-boot command is the
+ * last preRunCommand and verify-node the last postRunCommand (see microk8s-cert-guard.ts).
+ */
 export const TRANSFORMS: readonly Transform[] = [
   certificateRotationKubeadm,
+  kubeadmCertChecks,
   leaderElectionKubeadm,
   leaderElectionMicroK8s,
-  // why: after microk8s-ca-verification and leader-election-microk8s, so first-boot is the last
-  // preRunCommand and verify-node the last postRunCommand (see microk8s-cert-guard.ts).
   microk8sCaVerification,
   microk8sCertGuard,
-  kubeadmCertChecks,
 ];
