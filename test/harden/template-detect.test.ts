@@ -1,0 +1,50 @@
+// clusterctl auto-detection after hardening: capi-gen's scripts contain `${VAR:-default}` and `$$`,
+// so a plain manifest hardened once must not be taken for a template on the next run (which would
+// escape what is written: `$${`, `$$$$`, broken scripts in a manifest clusterctl never sees).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hardenText } from '../../packages/core/src/index.ts';
+import { looksLikeClusterctlTemplate } from '../../packages/core/src/harden/template-detect.ts';
+import { REPO_ROOT } from '../support/shared.ts';
+
+const TEMPLATES = join(REPO_ROOT, 'templates');
+const PLAIN = `apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+kind: KubeadmConfigTemplate
+metadata:
+  name: workers
+spec:
+  template:
+    spec:
+      postKubeadmCommands:
+        - echo done
+`;
+
+describe('clusterctl template detection after hardening', () => {
+  it('a plain manifest hardened before stays plain, and a later run with new options writes nothing escaped', () => {
+    // Arrange
+    const once = hardenText(PLAIN, { hardening: undefined, templatesDir: TEMPLATES });
+    // Act
+    const again = hardenText(once.text, { hardening: { certificates: { timeSyncTimeoutSeconds: 60 } }, templatesDir: TEMPLATES });
+    // Assert
+    expect(once.text).toContain('${');
+    expect(once.clusterctlTemplate).toBe(false);
+    expect(again.clusterctlTemplate).toBe(false);
+    expect(again.changes.map((c) => c.path)).toEqual(['/spec/template/spec/files/3/content']);
+    expect(again.text).not.toContain('$${');
+    expect(again.text).toBe(once.text.replace(/^( +)TIME_SYNC_TIMEOUT=180$/m, '$1TIME_SYNC_TIMEOUT=60'));
+  });
+
+  it("still detects a template by the user's own placeholder, and by capi-gen's escaped lines", () => {
+    // Arrange
+    const template = PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers');
+    const hardened = hardenText(template, { hardening: undefined, templatesDir: TEMPLATES });
+    // Act
+    const withoutUserPlaceholder = hardened.text.replace('${CLUSTER_NAME}-workers', 'workers');
+    // Assert
+    expect(looksLikeClusterctlTemplate(template, TEMPLATES)).toBe(true);
+    expect(hardened.clusterctlTemplate).toBe(true);
+    expect(hardened.text).toContain('$${');
+    expect(looksLikeClusterctlTemplate(withoutUserPlaceholder, TEMPLATES)).toBe(true);
+    expect(looksLikeClusterctlTemplate(PLAIN, TEMPLATES)).toBe(false);
+  });
+});
