@@ -19,7 +19,7 @@ import {
   type LintConfig,
   type LintResult,
   type Severity,
-} from '@capi-gen/core';
+} from '@capi-gen/core/lint';
 import picomatch from 'picomatch';
 
 export type LintFormat = 'text' | 'json' | 'sarif' | 'github';

@@ -4,7 +4,7 @@
 import type { Issue, Severity } from '../errors.ts';
 import type { DocumentResult, ValidationResult } from '../validate/types.ts';
 import { objectLabel } from '../validate/validate-object.ts';
-import { usesPlaceholders, validateText } from '../validate/validate-text.ts';
+import { usesPlaceholders, validateLoaded, validateText } from '../validate/validate-text.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { placeholderNames } from '../yaml/placeholders.ts';
 import { DEFAULT_LINT_CONFIG, isIgnored, type LintConfig } from './config.ts';
@@ -96,11 +96,12 @@ export async function lintText(text: string, options: LintTextOptions): Promise<
   const placeholders = template ? placeholderNames(text) : [];
 
   const sub: SubstitutedText | undefined = template ? substituteDefaults(text) : undefined;
-  const checkText = sub?.changed === true ? sub.text : text;
-  const raw = await validateText(checkText, { file, placeholders: template ? 'on' : 'off' });
-  const validation = sub === undefined ? raw : mapValidation(raw, sub);
-
   const loaded = loadDocuments(text, { file, placeholders: template });
+  // The validator reads the text with `${VAR:=default}` replaced by its default when there is one
+  // (its own parse); otherwise it checks the documents the rules see (one parse, shared positions).
+  const validation =
+    sub?.changed === true ? mapValidation(await validateText(sub.text, { file, placeholders: 'on' }), sub) : await validateLoaded(text, loaded, file, template);
+
   const documents: LintDocument[] = loaded.map((d) => ({
     index: d.index,
     value: d.value,
@@ -177,13 +178,19 @@ export async function lintText(text: string, options: LintTextOptions): Promise<
   }
   const index = indexSuppressions(suppressions, documentOfLine);
 
-  const findings: LintFinding[] = [];
+  const shown: Pending[] = [];
   for (const { finding, document } of pending) {
     const setting = config.rules.get(finding.ruleId);
     if (setting === 'off') continue;
     if (index.isSuppressed(finding.ruleId, finding.source.line, document)) continue;
-    findings.push(setting === undefined ? finding : { ...finding, severity: setting satisfies Severity });
+    shown.push({ finding: setting === undefined ? finding : { ...finding, severity: setting satisfies Severity }, document });
   }
+  // A shown finding that says the same as another one at the same place more helpfully replaces it.
+  const replacing = new Map(rules.filter((r) => r.supersedes !== undefined).map((r) => [r.id, r.supersedes!]));
+  const superseded = new Set<string>();
+  const place = (document: number, path: string, ruleId: string): string => `${document}\u0000${path}\u0000${ruleId}`;
+  for (const { finding, document } of shown) for (const id of replacing.get(finding.ruleId) ?? []) superseded.add(place(document, finding.path, id));
+  const findings = shown.filter((p) => superseded.size === 0 || !superseded.has(place(p.document, p.finding.path, p.finding.ruleId))).map((p) => p.finding);
   findings.sort(compareFindings);
   return { file, findings, placeholders, clusterctlTemplate: template };
 }

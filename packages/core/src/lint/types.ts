@@ -52,6 +52,11 @@ export interface LintRule {
   readonly fix: string;
   /** Anchor in docs/lint.md (`#ref-unresolved`). */
   readonly docs: string;
+  /**
+   * Rule ids whose finding at the same document and JSON pointer this rule's finding replaces
+   * (it says the same thing more helpfully); the other finding is dropped when this one is shown.
+   */
+  readonly supersedes?: readonly string[];
   check(context: LintContext): RuleFinding[];
 }
 

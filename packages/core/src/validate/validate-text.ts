@@ -1,6 +1,7 @@
 import type { Issue } from '../errors.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { placeholderNames } from '../yaml/placeholders.ts';
+import type { LoadedDocument } from '../yaml/types.ts';
 import type { DocumentResult, ValidateTextOptions, ValidationResult } from './types.ts';
 import { checkObject, objectLabel } from './validate-object.ts';
 
@@ -25,7 +26,15 @@ export function usesPlaceholders(text: string, mode: ValidateTextOptions['placeh
 export async function validateText(text: string, options: ValidateTextOptions = {}): Promise<ValidationResult> {
   const file = options.file ?? '<text>';
   const placeholders = usesPlaceholders(text, options.placeholders);
-  const docs = loadDocuments(text, { file, placeholders });
+  return validateLoaded(text, loadDocuments(text, { file, placeholders }), file, placeholders);
+}
+
+/**
+ * {@link validateText} on documents already loaded from `text` by `loadDocuments(text, { file,
+ * placeholders })`, so that a caller that needs the documents too (lint) reads the text once and
+ * shares the lazily parsed positions.
+ */
+export async function validateLoaded(text: string, docs: readonly LoadedDocument[], file: string, placeholders: boolean): Promise<ValidationResult> {
   const documents: DocumentResult[] = [];
   for (const doc of docs) {
     if (doc.value === undefined || doc.value === null) {

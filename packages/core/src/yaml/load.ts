@@ -11,6 +11,7 @@ import yaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Pair, Scalar } from 'yaml';
 import type { Issue } from '../errors.ts';
+import { fastLocate, linePos, lineTable, type LineTable } from './fast-locate.ts';
 import { canMaskPlaceholders, findPlaceholders, isMasked, maskPlaceholders, unmaskPlaceholders } from './placeholders.ts';
 import type { LineCol, LoadedDocument, LoadOptions } from './types.ts';
 import { describeHazard, KUBERNETES_SCHEMA, kubernetesKeyOfPlain, resolvePlainScalar, takeResolverFlags, yaml11Hazard } from './yaml11.ts';
@@ -160,6 +161,9 @@ function loadChunk(chunkText: string, chunk: Chunk, index: number, maskedText: b
   const positions = (): Positioned => (positioned ??= parseWithPositions(chunkText, chunk.startLine - 1, masked));
   const pending: PendingIssue[] = [];
   let value: unknown = undefined;
+  /** Lines for the fast locator; null until needed, undefined when the document is outside its subset. */
+  let lines: LineTable | null = null;
+  let readable = false;
 
   if (chunk.hasContent) {
     takeResolverFlags();
@@ -171,6 +175,7 @@ function loadChunk(chunkText: string, chunk: Chunk, index: number, maskedText: b
       failed = true;
     }
     const flags = takeResolverFlags();
+    readable = !failed;
     if (!failed && flags.hazards === 0 && flags.floatKeys === 0) {
       value = masked ? unmaskValue(loaded) : loaded;
     } else {
@@ -206,6 +211,17 @@ function loadChunk(chunkText: string, chunk: Chunk, index: number, maskedText: b
     startLine: chunk.startLine,
     locate(pointer: string, locateOptions?: { readonly key?: boolean }): LineCol {
       if (!chunk.hasContent) return { line: chunk.startLine, col: 1 };
+      // why: a document js-yaml could not read is located by the AST reader, which also placed its errors.
+      if (readable && positioned === undefined && options.fastLocate !== false) {
+        lines ??= lineTable(chunkText);
+        if (lines !== undefined) {
+          const offset = fastLocate(chunkText, lines, parsePointer(pointer), locateOptions?.key === true, masked);
+          if (offset !== undefined) {
+            const pos = linePos(lines, offset);
+            return { line: pos.line + chunk.startLine - 1, col: pos.col };
+          }
+        }
+      }
       return locateIn(positions(), pointer, locateOptions?.key === true);
     },
   };

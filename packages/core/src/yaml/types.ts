@@ -28,6 +28,11 @@ export interface LoadOptions {
    * masked (so `[${X:= }]` parses), and string values keep the original placeholder text.
    */
   readonly placeholders: boolean;
+  /**
+   * Locate with the line reader of fast-locate.ts where it is sure (default true); false: always
+   * from npm yaml's AST (tests compare the two).
+   */
+  readonly fastLocate?: boolean;
 }
 
 /** One YAML document of a (multi-document) text, parsed the way Kubernetes parses it. */

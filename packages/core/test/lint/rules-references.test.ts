@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LINT_CONFIG } from '../../src/lint/config.ts';
+import { lintText } from '../../src/lint/engine.ts';
 import { REFERENCE_RULES } from '../../src/lint/rules/references.ts';
+import type { LintFinding } from '../../src/lint/types.ts';
 import { check, dedent, lintWith, ruleById, where } from './_context.ts';
 
 const unresolved = ruleById(REFERENCE_RULES, 'ref/unresolved');
@@ -320,6 +323,18 @@ describe('ref/v1beta1-style-in-v1beta2', () => {
       `${at(text, 'apiVersion: bootstrap.cluster.x-k8s.io/v1beta2', { key: true })} /spec/template/spec/bootstrap/configRef/apiVersion`,
     ]);
     expect(found[0]!.message).toContain('apiGroup: controlplane.cluster.x-k8s.io');
+  });
+
+  it('replaces the schema/unknown-field finding at the same key, unless the rule is off', async () => {
+    // Arrange
+    const text = V1BETA2.replace('apiGroup: controlplane.cluster.x-k8s.io', 'apiVersion: controlplane.cluster.x-k8s.io/v1beta2');
+    const atRef = (findings: readonly LintFinding[]) => findings.filter((f) => f.path === '/spec/controlPlaneRef/apiVersion').map((f) => f.ruleId);
+    // Act
+    const both = await lintText(text, { file: 'test.yaml' });
+    const refOff = await lintText(text, { file: 'test.yaml', config: { ...DEFAULT_LINT_CONFIG, rules: new Map([['ref/v1beta1-style-in-v1beta2', 'off']]) } });
+    // Assert
+    expect(atRef(both.findings)).toEqual(['ref/v1beta1-style-in-v1beta2']);
+    expect(atRef(refOff.findings)).toEqual(['schema/unknown-field']);
   });
 });
 

@@ -50,8 +50,20 @@ export function normalizeText(s: string): string {
   return s.includes('${') ? s.replace(/\$\{\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\s+\}/g, (_m, a?: string, b?: string) => `\${${a ?? b}}`) : s;
 }
 
-/** Every document of the file that is a Kubernetes object. */
-export function kubeDocs(context: LintContext): KubeDoc[] {
+// Every rule asks for the same view of the file; build it once per file (keyed by the documents).
+const kubeDocsMemo = new WeakMap<LintContext['documents'], readonly KubeDoc[]>();
+
+/** Every document of the file that is a Kubernetes object (shared between rules: do not modify). */
+export function kubeDocs(context: LintContext): readonly KubeDoc[] {
+  let memo = kubeDocsMemo.get(context.documents);
+  if (memo === undefined) {
+    memo = readKubeDocs(context);
+    kubeDocsMemo.set(context.documents, memo);
+  }
+  return memo;
+}
+
+function readKubeDocs(context: LintContext): KubeDoc[] {
   const out: KubeDoc[] = [];
   for (const doc of context.documents) {
     const v = doc.value;
@@ -147,38 +159,79 @@ function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return x === y || x.includes('${') || y.includes('${');
 }
 
-/** The Cluster name an object belongs to, when it says so. */
-// Every rule asks for the cluster of many documents; compute each once per file.
-const clusterNames = new WeakMap<readonly KubeDoc[], Map<KubeDoc, string | undefined>>();
-
-function clusterNameOf(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefined {
-  let memo = clusterNames.get(docs);
-  if (memo === undefined) {
-    memo = new Map();
-    clusterNames.set(docs, memo);
-  }
-  if (memo.has(doc)) return memo.get(doc);
-  const name = computeClusterName(doc, docs);
-  memo.set(doc, name);
-  return name;
+/**
+ * What the rules look up many times per file, computed once (a file of 1000 documents would
+ * otherwise cost a scan of every document per reference).
+ */
+interface FileIndex {
+  /** Documents by `kind NUL name`, in file order. */
+  readonly byKindName: ReadonlyMap<string, readonly KubeDoc[]>;
+  readonly kinds: ReadonlySet<string>;
+  /** The cluster each document belongs to (see {@link computeClusterName}). */
+  readonly clusterOf: ReadonlyMap<KubeDoc, string | undefined>;
+  /** Documents per cluster name, in file order. */
+  readonly byCluster: ReadonlyMap<string, readonly KubeDoc[]>;
 }
 
-function computeClusterName(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefined {
+const kindName = (kind: string, name: string): string => `${kind}\u0000${name}`;
+const indexMemo = new WeakMap<readonly KubeDoc[], FileIndex>();
+
+function indexOf(docs: readonly KubeDoc[]): FileIndex {
+  const memo = indexMemo.get(docs);
+  if (memo !== undefined) return memo;
+  const byKindName = new Map<string, KubeDoc[]>();
+  const kinds = new Set<string>();
+  // A control plane belongs to the first Cluster whose controlPlaneRef names it.
+  const controlPlaneOwner = new Map<string, KubeDoc>();
+  for (const d of docs) {
+    kinds.add(d.kind);
+    if (d.name !== undefined) {
+      const key = kindName(d.kind, d.name);
+      const list = byKindName.get(key);
+      if (list === undefined) byKindName.set(key, [d]);
+      else list.push(d);
+    }
+    if (d.kind === 'Cluster' && d.group === CORE_GROUP) {
+      const ref = valueAt(d.value, '/spec/controlPlaneRef');
+      const kind = isObj(ref) ? str(ref['kind']) : undefined;
+      if (isObj(ref) && kind !== undefined && typeof ref['name'] === 'string') {
+        const key = kindName(kind, normalizeText(ref['name']));
+        if (!controlPlaneOwner.has(key)) controlPlaneOwner.set(key, d);
+      }
+    }
+  }
+  const clusterOf = new Map<KubeDoc, string | undefined>();
+  const byCluster = new Map<string, KubeDoc[]>();
+  for (const d of docs) {
+    const cluster = computeClusterName(d, controlPlaneOwner);
+    clusterOf.set(d, cluster);
+    if (cluster === undefined) continue;
+    const list = byCluster.get(cluster);
+    if (list === undefined) byCluster.set(cluster, [d]);
+    else list.push(d);
+  }
+  const index: FileIndex = { byKindName, kinds, clusterOf, byCluster };
+  indexMemo.set(docs, index);
+  return index;
+}
+
+/** The Cluster name an object belongs to, when it says so. */
+function clusterNameOf(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefined {
+  return indexOf(docs).clusterOf.get(doc);
+}
+
+function computeClusterName(doc: KubeDoc, controlPlaneOwner: ReadonlyMap<string, KubeDoc>): string | undefined {
   if (doc.group === CORE_GROUP && doc.kind === 'Cluster') return doc.name;
   const spec = isObj(doc.value['spec']) ? doc.value['spec'] : {};
   const fromSpec = str(spec['clusterName']);
   if (fromSpec !== undefined) return normalizeText(fromSpec);
   if (doc.labels[CLUSTER_NAME_LABEL] !== undefined) return doc.labels[CLUSTER_NAME_LABEL];
   // A control plane belongs to the Cluster whose controlPlaneRef names it.
-  const owner = docs.find((c) => c.kind === 'Cluster' && c.group === CORE_GROUP && refPoints(valueAt(c.value, '/spec/controlPlaneRef'), doc));
-  return owner?.name;
-}
-
-function refPoints(ref: unknown, doc: KubeDoc): boolean {
-  return isObj(ref) && str(ref['kind']) === doc.kind && typeof ref['name'] === 'string' && normalizeText(ref['name']) === doc.name;
+  return doc.name === undefined ? undefined : controlPlaneOwner.get(kindName(doc.kind, doc.name))?.name;
 }
 
 function collectRefs(docs: readonly KubeDoc[]): Ref[] {
+  const { byKindName } = indexOf(docs);
   const out: Ref[] = [];
   for (const from of docs) {
     for (const site of REF_SITES) {
@@ -190,7 +243,7 @@ function collectRefs(docs: readonly KubeDoc[]): Ref[] {
       // why: a ref without kind or name is a schema error the validator reports.
       if (kind === undefined || rawName === undefined) continue;
       const name = normalizeText(rawName);
-      out.push({ from, site, ref, kind, name, targets: docs.filter((d) => d.kind === kind && d.name === name) });
+      out.push({ from, site, ref, kind, name, targets: byKindName.get(kindName(kind, name)) ?? [] });
     }
   }
   return out;
@@ -205,15 +258,16 @@ function collectRefs(docs: readonly KubeDoc[]): Ref[] {
  * trivially "contains its Cluster".
  */
 function looksComplete(r: Ref, docs: readonly KubeDoc[], refs: readonly Ref[]): boolean {
-  if (docs.some((d) => d.kind === r.kind)) return true;
-  const cluster = clusterNameOf(r.from, docs);
+  const index = indexOf(docs);
+  if (index.kinds.has(r.kind)) return true;
+  const cluster = index.clusterOf.get(r.from);
   if (cluster === undefined) return false;
   if (r.from.kind === 'Cluster' && r.from.group === CORE_GROUP) {
-    const belongs = docs.some((d) => d !== r.from && clusterNameOf(d, docs) === cluster);
+    const belongs = (index.byCluster.get(cluster) ?? []).some((d) => d !== r.from);
     const resolves = refs.some((o) => o.from === r.from && o.targets.length > 0);
     return belongs || resolves;
   }
-  return docs.some((d) => d.kind === 'Cluster' && d.group === CORE_GROUP && d.name === cluster && sameNamespace(d.namespace, r.from.namespace));
+  return (index.byKindName.get(kindName('Cluster', cluster)) ?? []).some((d) => d.group === CORE_GROUP && sameNamespace(d.namespace, r.from.namespace));
 }
 
 /** The target a reference means: the one in the referrer's namespace, else any. */
@@ -225,9 +279,16 @@ function label(doc: KubeDoc): string {
   return doc.name === undefined ? doc.kind : `${doc.kind}/${doc.name}`;
 }
 
-function refsOf(context: LintContext): { docs: KubeDoc[]; refs: Ref[] } {
+const refsMemo = new WeakMap<readonly KubeDoc[], readonly Ref[]>();
+
+function refsOf(context: LintContext): { docs: readonly KubeDoc[]; refs: readonly Ref[] } {
   const docs = kubeDocs(context);
-  return { docs, refs: collectRefs(docs) };
+  let refs = refsMemo.get(docs);
+  if (refs === undefined) {
+    refs = collectRefs(docs);
+    refsMemo.set(docs, refs);
+  }
+  return { docs, refs };
 }
 
 const unresolved: LintRule = {
@@ -324,6 +385,8 @@ const v1beta1StyleInV1beta2: LintRule = {
   summary: 'A v1beta2 Cluster, MachineDeployment, MachinePool, Machine or KubeadmControlPlane reference carries apiVersion (the v1beta1 shape).',
   fix: 'Replace `apiVersion: <group>/<version>` with `apiGroup: <group>` in the reference (ClusterClass templateRef keeps apiVersion).',
   docs: '#ref-v1beta1-style-in-v1beta2',
+  // why: the validator reports the same apiVersion key as an unknown field; this finding says what to write instead.
+  supersedes: ['schema/unknown-field'],
   check(context) {
     const out: RuleFinding[] = [];
     for (const doc of kubeDocs(context)) {
@@ -366,8 +429,8 @@ function labelsAt(value: Obj, pointer: string): Record<string, string> {
 /** The labels the Machines of each MachineDeployment, MachinePool, control plane or Machine of a cluster carry. */
 function machineSources(docs: readonly KubeDoc[], cluster: string): MachineSource[] {
   const out: MachineSource[] = [];
-  for (const d of docs) {
-    if (clusterNameOf(d, docs) !== cluster || d.name === undefined) continue;
+  for (const d of indexOf(docs).byCluster.get(cluster) ?? []) {
+    if (d.name === undefined) continue;
     const base = { [CLUSTER_NAME_LABEL]: cluster };
     if (d.group === CORE_GROUP && d.kind === 'MachineDeployment') {
       out.push({ what: label(d), labels: { ...labelsAt(d.value, '/spec/template/metadata/labels'), ...base, 'cluster.x-k8s.io/deployment-name': d.name } });
