@@ -119,7 +119,7 @@ describe('preview user-data through cloud-init (every example, every machine)', 
 
   it('attributes a shellcheck finding to the capi-gen line that caused it (the check above can fail)', async () => {
     // Arrange: a capi-gen postRunCommand with an unquoted expansion (SC2086)
-    const objects = structuredClone(await renderExample('microk8s-openstack.yaml')) as Record<string, any>[];
+    const objects = structuredClone(await renderExample('microk8s-openstack.yaml')) as unknown as Record<string, any>[];
     const cp = objects.find((o) => o['kind'] === 'MicroK8sControlPlane')!;
     cp['spec'].controlPlaneConfig.initConfiguration.postRunCommands.push('/capi-gen/microk8s-certs.sh $MODE');
     const preview = previewUserData(objects as never, { machine: 'init' });

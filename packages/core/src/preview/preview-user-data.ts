@@ -196,8 +196,17 @@ function checkFormat(o: KubeObject, spec: Record<string, unknown>, pointer: stri
   return spec;
 }
 
+/** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
+const JINJA = /\{[{%#]/;
+
 function finish(provider: 'microk8s' | 'kubeadm', machine: PreviewMachine, objects: string[], built: ReturnType<typeof buildMicroK8sUserData>, placeholders: boolean): UserDataPreview {
   const notes = [...built.notes];
+  for (const s of built.steps) {
+    if (s.origin === 'provider' || !(JINJA.test(s.text) || JINJA.test(s.content ?? ''))) continue;
+    notes.push(
+      `${s.section} ${s.section === 'write_files' ? s.text : JSON.stringify(s.text)} (${s.from ?? ''}) contains a Jinja delimiter ({{, {% or {#): cloud-init renders the whole user-data with Jinja, so this text will change or the whole part will be skipped; escape it or base64-encode the file`,
+    );
+  }
   if (placeholders) notes.unshift('the input is a clusterctl template: ${VAR} placeholders are shown as written; clusterctl substitutes them before the provider sees the objects');
   const seen = new Set<string>();
   const sources: SourceCitation[] = [];
