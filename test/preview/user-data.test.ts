@@ -131,6 +131,12 @@ describe('preview user-data through cloud-init (every example, every machine)', 
     expect(findings.filter((f) => f.origin === 'capi-gen').map((f) => [f.code, f.text])).toEqual([[2086, '/capi-gen/microk8s-certs.sh $MODE']]);
   });
 
+  it('notes CAPD\'s way of running the user-data for the Docker examples only', () => {
+    const capd = (c: PreviewCase): boolean => c.preview.notes.some((n) => n.startsWith('on CAPD (Docker infrastructure) the node runs only write_files and runcmd'));
+    expect(cases.filter((c) => c.example === 'kubeadm-docker').map(capd)).toEqual([true, true, true]);
+    expect(cases.filter((c) => c.example !== 'kubeadm-docker').some(capd)).toBe(false);
+  });
+
   it('is deterministic: the same objects give the same bytes', async () => {
     const objects = await renderExample('microk8s-openstack.yaml');
     const a = previewUserData(objects, { machine: 'join' });

@@ -39,6 +39,8 @@ export interface KubeadmInput {
   /** The control plane's version (the `.controlPlane.version` of Template files). */
   readonly controlPlaneVersion: string | undefined;
   readonly cluster: Record<string, unknown> | undefined;
+  /** The input uses CAPD's Docker / Dev infrastructure kinds. */
+  readonly capd?: boolean;
 }
 
 const TEMPLATE_OF_ROLE: Readonly<Record<KubeadmRole, string>> = {
@@ -265,7 +267,7 @@ export function buildKubeadmUserData(input: KubeadmInput): BuiltUserData {
   if (diskSetup !== undefined) notes.push('diskSetup (disk_setup, fs_setup) is not shown by the preview');
   if (Array.isArray(spec['mounts']) && spec['mounts'].length > 0) doc['mounts'] = spec['mounts'];
   if (input.role !== 'init') notes.push(`bootstrap token and CA hash in the join configuration are placeholders; the controller creates them (${CONTROLLER.file})`);
-  notes.push('on CAPD (Docker infrastructure) the node runs only write_files and runcmd of this user-data (bootcmd, ntp and users are ignored), stops at the first failing command, and has no NTP');
+  if (input.capd === true) notes.push('on CAPD (Docker infrastructure) the node runs only write_files and runcmd of this user-data (bootcmd, ntp and users are ignored), stops at the first failing command, and has no NTP');
   const userData = emitCloudConfig(doc, { runcmd: styles, bootcmd: bootcmd.map(() => 'double') });
   return { userData, steps, notes };
 }

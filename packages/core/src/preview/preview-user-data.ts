@@ -155,6 +155,7 @@ export function previewUserData(objects: readonly KubeObject[], options: Preview
       version: mdVersion,
       controlPlaneVersion: str(rec(cp?.['spec'])?.['version']),
       cluster,
+      capd: usesCapd(objects),
     });
     return finish('kubeadm', options.machine, objs, built, placeholders);
   }
@@ -175,7 +176,7 @@ export function previewUserData(objects: readonly KubeObject[], options: Preview
     return finish('microk8s', options.machine, [ident(cp)], built, placeholders);
   }
   const spec = checkFormat(cp, rec(cpSpec['kubeadmConfigSpec']) ?? {}, '/spec/kubeadmConfigSpec');
-  const built = buildKubeadmUserData({ role: options.machine, object: ident(cp), specPointer: '/spec/kubeadmConfigSpec', spec, version, controlPlaneVersion: version, cluster });
+  const built = buildKubeadmUserData({ role: options.machine, object: ident(cp), specPointer: '/spec/kubeadmConfigSpec', spec, version, controlPlaneVersion: version, cluster, capd: usesCapd(objects) });
   return finish('kubeadm', options.machine, [ident(cp)], built, placeholders);
 }
 
@@ -189,6 +190,11 @@ function holdsPlaceholder(v: unknown, key = ''): boolean {
   if (Array.isArray(v)) return v.some((x) => holdsPlaceholder(x));
   const r = rec(v);
   return r !== undefined && Object.entries(r).some(([k, x]) => holdsPlaceholder(x, k));
+}
+
+/** CAPD: DockerCluster/DockerMachineTemplate (CAPI <= 1.14) or DevCluster/DevMachineTemplate with the docker backend. */
+function usesCapd(objects: readonly KubeObject[]): boolean {
+  return objects.some((o) => /^(Docker|Dev)(Cluster|ClusterTemplate|MachineTemplate|Machine)$/.test(o.kind));
 }
 
 function checkFormat(o: KubeObject, spec: Record<string, unknown>, pointer: string): Record<string, unknown> {
