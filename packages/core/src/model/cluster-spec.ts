@@ -19,6 +19,14 @@ const VERSION = '^v[0-9]+\\.[0-9]+\\.[0-9]+$';
 const URL_SAFE = '^[A-Za-z][A-Za-z0-9+.-]*://[^\\s$`"\\\\{}\\u0000-\\u001f\\u007f]+$';
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
+// Why the MicroK8s fields below are capped: they are written into every MicroK8s node's
+// user-data, which Nova caps at 65535 bytes of base64 (about 48 KB raw), and the provider's 15
+// scripts plus capi-gen's node scripts already take about 30 KB of that on a control plane;
+// test/harden/user-data-budget.test.ts renders a spec with every field at its cap and checks
+// every role still fits.
+const USER_DATA_BUDGET =
+  "written into every MicroK8s node's user-data, which Nova caps at 65535 bytes (base64), beside the provider's and capi-gen's node scripts; the caps keep the largest valid spec within it.";
+
 const Name = Type.String({ pattern: DNS_LABEL, minLength: 1, maxLength: 40, description: 'DNS-1123 label; object names are derived from it, so at most 40 characters.' });
 
 const OpenStackMachine = Type.Object(
@@ -97,7 +105,7 @@ export const ClusterSpecSchema = Type.Object(
           serviceDomain: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' })),
           apiServerPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
           apiServerLoadBalancer: Type.Optional(Type.Boolean({ description: 'OpenStack: put an Octavia load balancer in front of the API servers (default true).' })),
-          controlPlaneEndpoint: Type.Optional(Type.String({ pattern: HOST, description: 'Fixed API endpoint host (IP or DNS name); default: assigned by the infrastructure.' })),
+          controlPlaneEndpoint: Type.Optional(Type.String({ pattern: HOST, maxLength: 253, description: 'Fixed API endpoint host (IP or DNS name); default: assigned by the infrastructure.' })),
         },
         { additionalProperties: false },
       ),
@@ -119,19 +127,26 @@ export const ClusterSpecSchema = Type.Object(
     microk8s: Type.Optional(
       Type.Object(
         {
-          addons: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*(:[A-Za-z0-9.,:/=_-]+)?$', maxLength: 256 }), { maxItems: 50 })),
+          addons: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*(:[A-Za-z0-9.,:/=_-]+)?$', maxLength: 128 }), {
+              maxItems: 16,
+              description: `At most 16 of 128 characters: ${USER_DATA_BUDGET}`,
+            }),
+          ),
           riskLevel: Type.Optional(Type.Union([Type.Literal('stable'), Type.Literal('candidate'), Type.Literal('beta'), Type.Literal('edge')])),
           confinement: Type.Optional(Type.Union([Type.Literal('classic'), Type.Literal('strict')])),
-          httpProxy: Type.Optional(Type.String({ pattern: URL_SAFE })),
-          httpsProxy: Type.Optional(Type.String({ pattern: URL_SAFE })),
-          noProxy: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.,:/_*-]*$', maxLength: 2048 })),
+          httpProxy: Type.Optional(Type.String({ pattern: URL_SAFE, maxLength: 256, description: `At most 256 characters: ${USER_DATA_BUDGET}` })),
+          httpsProxy: Type.Optional(Type.String({ pattern: URL_SAFE, maxLength: 256, description: `At most 256 characters: ${USER_DATA_BUDGET}` })),
+          noProxy: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.,:/_*-]*$', maxLength: 1024, description: `At most 1024 characters: ${USER_DATA_BUDGET}` })),
           snapstoreProxyScheme: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('https')])),
-          snapstoreProxyDomain: Type.Optional(Type.String({ pattern: HOST })),
-          snapstoreProxyId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]+$' })),
+          snapstoreProxyDomain: Type.Optional(Type.String({ pattern: HOST, maxLength: 253 })),
+          snapstoreProxyId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]+$', maxLength: 64 })),
           ipInIp: Type.Optional(Type.Boolean()),
           disableDefaultCNI: Type.Optional(Type.Boolean()),
           upgradeStrategy: Type.Optional(Type.Union([Type.Literal('InPlaceUpgrade'), Type.Literal('RollingUpgrade'), Type.Literal('SmartUpgrade')])),
-          extraKubeletArgs: Type.Optional(Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 160 }), { maxItems: 50, description: 'At most 50 of 160 characters: they are written into every MicroK8s node\'s user-data, which Nova caps at 65535 bytes, beside capi-gen\'s node scripts.' })),
+          extraKubeletArgs: Type.Optional(
+            Type.Array(Type.String({ pattern: '^--[a-z0-9-]+(=[^\\n]*)?$', maxLength: 160 }), { maxItems: 16, description: `At most 16 of 160 characters: ${USER_DATA_BUDGET}` }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -151,7 +166,16 @@ export const ClusterSpecSchema = Type.Object(
       ),
     ),
     ntp: Type.Optional(
-      Type.Object({ servers: Type.Array(Type.String({ pattern: HOST, maxLength: 253 }), { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          servers: Type.Array(Type.String({ pattern: HOST, maxLength: 253 }), {
+            minItems: 1,
+            maxItems: 5,
+            description: `At most 5 (NTP needs 4 for a majority with one falseticker); on MicroK8s ${USER_DATA_BUDGET}`,
+          }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     sshAuthorizedKeys: Type.Optional(Type.Array(Type.String({ pattern: '^(ssh|ecdsa|sk)-[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\\n]*)?$' }), { maxItems: 50 })),
     hardening: Type.Optional(

@@ -206,6 +206,41 @@ function estimates(o: KubeObject, flavor: Flavor, controlPlaneReplicas: number):
   return [];
 }
 
+/** One machine role's estimated bootstrap user-data. */
+export interface UserDataEstimate {
+  /** `Kind/name` of the object the role is built from. */
+  readonly object: string;
+  /** `control plane init`, `control plane join` or `worker`. */
+  readonly role: string;
+  /** JSON pointer of the bootstrap config in that object. */
+  readonly path: string;
+  /** Raw user-data bytes. */
+  readonly raw: number;
+  /** Bytes once base64-encoded, as Nova counts them. */
+  readonly encoded: number;
+  /** Some file content comes from Secrets (contentFrom) and is not counted. */
+  readonly uncounted: boolean;
+}
+
+/**
+ * Estimates every machine role's bootstrap user-data of the objects, as the flavor's bootstrap
+ * provider would build it (whatever the infrastructure; only OpenStack limits it).
+ */
+export function estimateUserData(objects: readonly KubeObject[], flavor: Flavor): UserDataEstimate[] {
+  const cp = objects.find((o) => o.kind === 'MicroK8sControlPlane' || o.kind === 'KubeadmControlPlane');
+  const replicas = Number(record(cp?.['spec'])['replicas'] ?? 1);
+  return objects.flatMap((o) =>
+    estimates(o, flavor, Number.isInteger(replicas) ? replicas : 1).map((e) => ({
+      object: `${o.kind}/${o.metadata.name}`,
+      role: e.role,
+      path: e.path,
+      raw: e.raw,
+      encoded: base64Size(e.raw),
+      uncounted: e.uncounted === true,
+    })),
+  );
+}
+
 /**
  * Estimates each machine role's bootstrap user-data (control plane init, control plane join,
  * each worker pool) as the flavor's bootstrap provider would build it, base64-encoded as Nova

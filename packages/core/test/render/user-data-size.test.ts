@@ -45,11 +45,11 @@ describe('microk8s-openstack user-data', () => {
     expect(r.objects.length).toBeGreaterThan(0);
   });
 
-  it('stays under the limit with the most extraKubeletArgs the spec allows (50 of 160 characters)', async () => {
+  it('stays under the limit with the most extraKubeletArgs the spec allows (16 of 160 characters)', async () => {
     // Arrange: the spec caps the only free-size MicroK8s input, so no valid spec can exceed Nova's
     // limit on its own; hardening output and hand-written objects are covered below.
     const spec = example('microk8s-openstack');
-    spec.microk8s = { ...spec.microk8s, extraKubeletArgs: Array.from({ length: 50 }, (_, i) => `--node-labels=x=${filler(160 - 16, i)}`) };
+    spec.microk8s = { ...spec.microk8s, extraKubeletArgs: Array.from({ length: 16 }, (_, i) => `--node-labels=x=${filler(160 - 16, i)}`) };
     // Act
     const r = await renderCluster(spec);
     // Assert
