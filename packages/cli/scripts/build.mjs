@@ -19,9 +19,11 @@
 // for the whole process), so the bundle is minified, and yaml is taken as its ES module build
 // (see yamlEsm below).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -53,6 +55,37 @@ const yamlEsm = {
   },
 };
 
+// The generated CRD validators (@capi-gen/crds gen/validators/**) go into the bundle as text that
+// src/compile-cache.ts compiles with V8's code cache: parsing and compiling them is most of a
+// small run, and Node 20 has no module compile cache (module.enableCompileCache is Node 22). Each
+// validator module becomes a stub that passes its code (as CommonJS, minified) and its imports to
+// compiledModule(). The generator's module shape is checked here: anything else fails the build.
+const compileCacheModule = join(pkgDir, 'src', 'compile-cache.ts');
+const VALIDATOR_SHAPE = /^(?:\/\/[^\n]*\n)?((?:import \{ [\w, ]+ \} from '[^']+';\n)*)export const validate = (\w+);export default \2;/;
+const cachedValidators = {
+  name: 'cached-validators',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]crds[\\/]gen[\\/]validators[\\/].+\.js$/ }, async (a) => {
+      const source = await readFile(a.path, 'utf8');
+      const shape = VALIDATOR_SHAPE.exec(source);
+      if (shape === null) {
+        return { errors: [{ text: `${a.path} does not have the shape of a generated validator (imports, then "export const validate = validateN;export default validateN;"); update cachedValidators in scripts/build.mjs` }] };
+      }
+      const specifiers = [...shape[1].matchAll(/from '([^']+)';/g)].map((m) => m[1]);
+      const cjs = await esbuild.transform(source, { format: 'cjs', loader: 'js', minify: true, target: 'node20', platform: 'node', legalComments: 'none' });
+      const code = `(function (require, module, exports) {${cjs.code}\n})`;
+      const hash = createHash('sha256').update(code).digest('hex').slice(0, 24);
+      const name = relative(join(dirname(a.path), '..', '..', '..'), a.path).replace(/\\/g, '/').replace(/\.js$/, '');
+      const lines = [`import { compiledModule } from ${JSON.stringify(compileCacheModule)};`];
+      specifiers.forEach((spec, i) => lines.push(`import * as dep${i} from ${JSON.stringify(spec)};`));
+      const deps = specifiers.map((spec, i) => `${JSON.stringify(spec)}: dep${i}`).join(', ');
+      lines.push(`const m = compiledModule(${JSON.stringify(name)}, ${JSON.stringify(hash)}, ${JSON.stringify(code)}, { ${deps} });`);
+      lines.push('export const validate = m.validate;', 'export default m.default;');
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(a.path) };
+    });
+  },
+};
+
 rmSync(distDir, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: pkgDir,
@@ -67,7 +100,7 @@ const result = await esbuild.build({
   target: 'node20',
   // Workspace packages resolve to their TypeScript sources, as in vitest.
   conditions: ['source'],
-  plugins: [yamlEsm],
+  plugins: [yamlEsm, cachedValidators],
   // A bundled CommonJS module that calls require() (of a node builtin) needs a real require in
   // an ES module; none does today, the banner keeps a future one from failing at run time.
   banner: { js: "import { createRequire as __capiGenCreateRequire } from 'node:module';\nconst require = __capiGenCreateRequire(import.meta.url);" },
