@@ -255,6 +255,23 @@ describe('ref/namespace-mismatch', () => {
     expect(where(found)).toEqual([`${at(text, 'namespace: infra')} /spec/machineTemplate/infrastructureTemplate/namespace`]);
     expect(found[0]!.severity).toBe('error');
   });
+
+  it('does not judge the ref namespace of a Helm-rendered object without metadata.namespace (helm install -n sets it)', async () => {
+    // Arrange: as helm template renders {{ .Release.Namespace }} into refs
+    const helm = MICROK8S.replace('kind: OpenStackMachineTemplate\n      name: mk-cp', 'kind: OpenStackMachineTemplate\n      name: mk-cp\n      namespace: NAMESPACE').replace(
+      'kind: MicroK8sControlPlane\nmetadata:\n  name: mk-cp',
+      'kind: MicroK8sControlPlane\nmetadata:\n  name: mk-cp\n  labels: {helm.sh/chart: mk-0.1.0}',
+    );
+    const pinned = helm.replace('  labels: {helm.sh/chart: mk-0.1.0}', '  namespace: prod\n  labels: {helm.sh/chart: mk-0.1.0}');
+    // Act
+    const found = await lintWith(namespaceMismatch, helm);
+    const foundPinned = await lintWith(namespaceMismatch, pinned);
+    // Assert
+    expect(helm).toContain('helm.sh/chart');
+    expect(found).toEqual([]);
+    // With metadata.namespace written out, the chart is judged like any manifest.
+    expect(foundPinned.map((f) => f.path)).toContain('/spec/machineTemplate/infrastructureTemplate/namespace');
+  });
 });
 
 describe('ref/version-mismatch', () => {

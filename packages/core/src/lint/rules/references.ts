@@ -148,6 +148,9 @@ interface Ref {
 const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 
 /** Namespace as the API server fills it in (the brief's convention: unset is `default`). */
+/** The label Helm's chart conventions put on every object of a chart (`<chart>-<version>`). */
+const HELM_CHART_LABEL = 'helm.sh/chart';
+
 function ns(namespace: string | undefined): string {
   return namespace ?? 'default';
 }
@@ -326,7 +329,11 @@ const namespaceMismatch: LintRule = {
     for (const r of refs) {
       const here = ns(r.from.namespace);
       const explicit = str(r.ref['namespace']);
-      if (explicit !== undefined && !sameNamespace(normalizeText(explicit), r.from.namespace)) {
+      // why: a Helm chart leaves metadata.namespace to `helm install --namespace` and writes ref
+      // namespaces from .Release.Namespace; rendered without a release (helm template,
+      // helm-unittest) that reads as a mismatch it is not.
+      const helmRendered = r.from.namespace === undefined && r.from.labels[HELM_CHART_LABEL] !== undefined;
+      if (explicit !== undefined && !helmRendered && !sameNamespace(normalizeText(explicit), r.from.namespace)) {
         out.push({
           document: r.from.index,
           path: `${r.site.path}/namespace`,
