@@ -1,6 +1,5 @@
 #!/bin/sh
-# capi-gen kubeadm certificate checks (seeds 001, 004), modes pre, post, daily:
-# docs/node-scripts.md. pre/post exit 1 after a FATAL line and a marker when a check fails.
+# capi-gen kubeadm certificate checks, modes pre, post, daily (seeds 001, 004; docs/node-scripts.md)
 set -u
 # capi-gen:include certs-lib.sh
 KDIR=${KUBEADM_KUBECONFIG_DIR:-/etc/kubernetes}
@@ -8,8 +7,8 @@ MANIFESTS=$KDIR/manifests MOVED=$STATE_DIR/manifests-moved POD_WAIT=${STATIC_POD
 case $POD_WAIT in '' | *[!0-9]*) POD_WAIT=20 ;; esac
 pub() { openssl pkey "$@" -pubout 2>/dev/null; }
 
-# client_cert KUBECONFIG TMP: CF = its client certificate: `client-certificate:` (relative to
-# the kubeconfig's folder) or `client-certificate-data` decoded to TMP; LP = path to report
+# client_cert KUBECONFIG TMP: CF = client-certificate (relative to KUBECONFIG's folder) or -data
+# decoded to TMP; LP = the path to report
 kv() { sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$2" | head -n 1 | tr -d "\r\"'"; }
 client_cert() {
   CF=$(kv client-certificate "$1")
@@ -23,7 +22,7 @@ pre() {
   for p in ca etcd/ca front-proxy-ca; do
     c=$PKI_DIR/$p.crt k=$PKI_DIR/$p.key
     [ -f "$c" ] || continue
-    valid_now "$c" || bad "$c is not valid now (notBefore ${NB:-?}, notAfter ${NA:-?}, now $NOW)"
+    valid_now "$c" || invalid "$c"
     [ ! -f "$k" ] || { a=$(openssl x509 -noout -pubkey -in "$c") && [ "$a" = "$(pub -in "$k")" ]; } || bad "$k does not match $c"
   done
   k=$PKI_DIR/sa.key a=$(pub -pubin -in "$PKI_DIR/sa.pub")
@@ -46,7 +45,7 @@ post() {
   enable_units
 }
 
-# one FILE NAME PATH: logs days left; collects EXPD (expired), KEXP (kubelet's), DUE (to renew)
+# one FILE NAME PATH: logs days left; sets EXPD (expired), KEXP (kubelet's), DUE (to renew)
 one() {
   check "$1" || { warn "$3 ($2) is not a certificate"; return; }
   metric "$3" "$2"

@@ -173,8 +173,36 @@ describe('kubeadm-certs.sh pre', () => {
     const r = run(sb, 'pre');
     // Assert
     expect(r.status, r.stderr).toBe(0);
-    expect(warnings(r.stderr)).toEqual(['capi-gen: WARNING: no timedatectl/chronyc (container?): clock sync unknown']);
+    expect(warnings(r.stderr)).toEqual(['capi-gen: WARNING: no timedatectl/chronyc: clock sync unknown']);
     expect(named(r.calls, 'sleep')).toEqual([]);
+  });
+
+  it.skipIf(!ready)('CAPD with systemd inside (timedatectl never synced, systemd-detect-virt says container): no wait at all', () => {
+    // Arrange
+    const sb = node({ sync: false });
+    sb.fake('timedatectl', { body: 'echo no' });
+    sb.fake('systemd-detect-virt', { body: 'exit 0' });
+    caFiles(sb);
+    // Act
+    const r = run(sb, 'pre');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.calls.map((c) => `${c.cmd} ${c.args}`)).toEqual(['systemd-detect-virt -cq']);
+    expect(r.stderr).toMatch(/^capi-gen: a container: the host keeps the clock$/m);
+    expect(warnings(r.stderr)).toEqual([]);
+  });
+
+  it.skipIf(!ready)('a VM (systemd-detect-virt says no container) still waits for sync', () => {
+    // Arrange
+    const sb = node({ sync: false, options: { TIME_SYNC_TIMEOUT: 10 } });
+    sb.fake('timedatectl', { body: 'echo no' });
+    sb.fake('systemd-detect-virt', { fail: 'forever' });
+    // Act
+    const r = run(sb, 'pre');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    expect(named(r.calls, 'sleep')).toEqual(['5', '5']);
+    expect(sb.exists(`${STATE_DIR}/time-not-synced`)).toBe(true);
   });
 
   it.skipIf(!ready)('a worker (CAPI writes no CA files): nothing to check, exit 0', () => {

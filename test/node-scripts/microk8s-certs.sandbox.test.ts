@@ -240,7 +240,7 @@ describe('microk8s-certs.sh boot-check', () => {
     const r = run(sb, 'boot-check');
     // Assert
     expect(r.status, r.stderr).toBe(0);
-    expect(warnings(r.stderr)).toEqual(['capi-gen: WARNING: no timedatectl/chronyc (container?): clock sync unknown']);
+    expect(warnings(r.stderr)).toEqual(['capi-gen: WARNING: no timedatectl/chronyc: clock sync unknown']);
     expect(named(r.calls, 'sleep')).toEqual([]);
     expect(parseTextfile(sb.read(TEXTFILE)).get('capi_gen_time_synchronized')).toBe(0);
   });
@@ -294,7 +294,7 @@ describe('microk8s-certs.sh first-boot', () => {
     // Assert
     expect(r.status, r.stderr).toBe(0);
     expect(warnings(r.stderr)).toEqual([
-      'capi-gen: WARNING: no timedatectl/chronyc (container?): clock sync unknown',
+      'capi-gen: WARNING: no timedatectl/chronyc: clock sync unknown',
       'capi-gen: WARNING: no systemctl: timer not enabled',
     ]);
   });
