@@ -374,6 +374,31 @@ describe('kubeadm-certs.sh daily', () => {
     expect(notAfterMetric(parseTextfile(sb.read(TEXTFILE)), '/etc/kubernetes/certs/we\\\\ird.crt', 'scheduler.conf')).toBe(notAfter(c.crt));
   });
 
+  it.skipIf(!ready)('a kubeconfig without a client certificate (token auth) is logged and skipped', () => {
+    // Arrange
+    const sb = node();
+    sb.write(`${K}/token.conf`, kubeconfig('    token: abc'));
+    // Act
+    const r = run(sb, 'daily');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^capi-gen: \/etc\/kubernetes\/token\.conf: no client certificate$/m);
+    expect(parseTextfile(sb.read(TEXTFILE)).get('capi_gen_time_synchronized')).toBe(1);
+  });
+
+  it.skipIf(!ready)('PKI_DIR from certs.env (clusterConfiguration.certificatesDir) is the folder checked', () => {
+    // Arrange
+    const sb = node({ options: { PKI_DIR: '/etc/kubernetes/custom-pki' } });
+    const ca = mint({ days: 3650 });
+    sb.write('/etc/kubernetes/custom-pki/ca.crt', ca.crt);
+    sb.write('/etc/kubernetes/custom-pki/ca.key', mint({ days: 3650 }).key);
+    // Act
+    const r = run(sb, 'pre');
+    // Assert
+    expect(r.status).toBe(1);
+    expect(fatals(r.stderr)[0]).toContain('/etc/kubernetes/custom-pki/ca.key does not match /etc/kubernetes/custom-pki/ca.crt');
+  });
+
   it.skipIf(!ready)('manifests left in the state dir by an interrupted renewal are put back first', () => {
     // Arrange
     const sb = node();

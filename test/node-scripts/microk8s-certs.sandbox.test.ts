@@ -232,6 +232,31 @@ describe('microk8s-certs.sh boot-check', () => {
     expect(m.get(`capi_gen_certificate_not_before_seconds${series(`${CERTS}/server.crt`, 'server.crt')}`)).toBe(notBefore(ahead.crt));
   });
 
+  it.skipIf(!ready)('an unreadable server.crt (not a certificate) is refreshed too', () => {
+    // Arrange
+    const sb = node({ sync: 0 });
+    withCa(sb, mint({ days: 3650 }));
+    sb.write(`${CERTS}/server.crt`, 'garbage\n');
+    // Act
+    const r = run(sb, 'boot-check');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    expect(named(r.calls, 'microk8s')).toEqual(['refresh-certs --cert server.crt']);
+    expect(r.stderr).toMatch(/server\.crt: notBefore \?, notAfter \?, now \d+: microk8s refresh-certs --cert server\.crt/);
+    expect(parseTextfile(sb.read(TEXTFILE)).has(`capi_gen_certificate_not_after_seconds${series(`${CERTS}/server.crt`, 'server.crt')}`)).toBe(true);
+  });
+
+  it.skipIf(!ready)('a textfile folder that cannot be written: a warning, exit 0, no temporary file left', () => {
+    // Arrange: /usr is read-only in the sandbox
+    const sb = node({ sync: 0, options: { TEXTFILE_DIR: '/usr/share/capi-gen-metrics' } });
+    withCa(sb, mint({ days: 3650 }));
+    // Act
+    const r = run(sb, 'boot-check');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    expect(warnings(r.stderr)).toEqual(['capi-gen: WARNING: cannot write /usr/share/capi-gen-metrics/capi_gen_certificates.prom']);
+  });
+
   it.skipIf(!ready)('CAPD-like node without timedatectl or chronyc: a warning, no wait, exit 0', () => {
     // Arrange
     const sb = node();
