@@ -263,6 +263,9 @@ export function buildKubeadmUserData(input: KubeadmInput): BuiltUserData {
       return out;
     });
   }
+  if (spec['useExperimentalRetryJoin'] === true && input.role !== 'init') {
+    notes.push('useExperimentalRetryJoin (v1beta1 only) made CAPI up to v1.10 run kubeadm join through a retry script; the preview shows the plain join of the CAPI it was read from, where the field is gone');
+  }
   const diskSetup = rec(spec['diskSetup']);
   if (diskSetup !== undefined) notes.push('diskSetup (disk_setup, fs_setup) is not shown by the preview');
   if (Array.isArray(spec['mounts']) && spec['mounts'].length > 0) doc['mounts'] = spec['mounts'];
