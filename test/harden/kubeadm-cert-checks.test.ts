@@ -214,3 +214,17 @@ describe('kubeadm flavors render', () => {
     }
   });
 });
+
+describe('kubeadm render with hardening.certificates options', () => {
+  it('writes the spec options into every options file', async () => {
+    // Arrange
+    const spec = parseClusterSpec(readFileSync(join(REPO_ROOT, 'examples', 'kubeadm-openstack.yaml'), 'utf8'), 'examples/kubeadm-openstack.yaml');
+    spec.hardening = { ...spec.hardening, certificates: { timeSyncTimeoutSeconds: 60, renewOnNode: true, textfileDir: '/srv/prom' } };
+    // Act
+    const r = await renderCluster(spec);
+    const envs = r.objects.filter((o) => o.kind === 'KubeadmControlPlane' || o.kind === 'KubeadmConfigTemplate').map((o) => parseCertsEnv(envOf(o)));
+    // Assert
+    expect(envs.length).toBeGreaterThanOrEqual(2);
+    for (const env of envs) expect(env).toMatchObject({ TIME_SYNC_TIMEOUT: '60', RENEW: '1', TEXTFILE_DIR: '/srv/prom', EXPIRY_WARN_DAYS: String(CERTS_ENV_KEYS.EXPIRY_WARN_DAYS) });
+  });
+});
