@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CAPI_COMMIT, MICROK8S_BOOTSTRAP_COMMIT } from '../../packages/core/src/index.ts';
 import { REPO_ROOT } from '../support/shared.ts';
 import { bootSequenceTable, DOC_TABLES, docTableIds, updateDoc } from './_boot-sequence.ts';
 import { previewCases, type PreviewCase } from './_examples.ts';
@@ -30,6 +31,15 @@ describe('docs/boot-sequence.md', () => {
     const fresh = updateDoc(doc, table);
     if (process.env['CAPI_GEN_UPDATE_DOCS'] === '1' && fresh !== doc) writeFileSync(DOC, fresh);
     expect(doc).toBe(fresh);
+  });
+
+  it('cites the provider commits the preview was written from', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    const cli = readFileSync(join(REPO_ROOT, 'docs', 'cloud-init.md'), 'utf8');
+    for (const commit of [CAPI_COMMIT, MICROK8S_BOOTSTRAP_COMMIT]) {
+      expect(doc).toContain(`\`${commit}\``);
+      expect(cli).toContain(`\`${commit}\``);
+    }
   });
 
   it('marks capi-gen\'s injected steps in bold in every table', () => {
