@@ -386,6 +386,39 @@ describe('clusterctl templates', () => {
     expect(seen).toMatchObject({ spec: { paused: '${PAUSED}' } });
   });
 
+  it('auto: a text whose only ${ are in multi-line strings (shell scripts of a plain manifest) is not a template', async () => {
+    // Arrange: what capi-gen render writes: shell parameter expansions inside files[].content
+    const rendered = dedent`
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+      kind: KubeadmConfigTemplate
+      metadata:
+        name: w
+      spec:
+        template:
+          spec:
+            files:
+              - path: /x.sh
+                content: |
+                  #!/bin/sh
+                  v=\${1:-default}
+                  echo "\${v#*=}"
+    `;
+    const oneLine = rendered.replace('name: w', 'name: \${CLUSTER_NAME}-w');
+    const unparsable = rendered.replace('name: w', 'name: w\n  labels: {a: [ \${TAGS:= } ]}');
+    // Act
+    const plain = await lintBare(rendered);
+    const template = await lintBare(oneLine);
+    const masked = await lintBare(unparsable);
+    const forced = await lintText(rendered, { file: 't.yaml', rules: [], clusterctlTemplate: 'on' });
+    // Assert
+    expect(plain.clusterctlTemplate).toBe(false);
+    expect(plain.placeholders).toEqual([]);
+    expect(template.clusterctlTemplate).toBe(true);
+    expect(template.placeholders).toEqual(['1', 'CLUSTER_NAME', 'v']);
+    expect(masked.clusterctlTemplate).toBe(true);
+    expect(forced.clusterctlTemplate).toBe(true);
+  });
+
   it('--no-clusterctl-template reads ${ as text', async () => {
     // Act
     const result = await lintText(TEMPLATE, { file: 't.yaml', rules: [], clusterctlTemplate: 'off' });
