@@ -554,7 +554,8 @@ Options:
   --config <file>                    the config file (default: the nearest .capi-gen.yaml in the
                                      current directory or a parent): rule severities, off, ignore globs
   --clusterctl-template              treat every input as a clusterctl template (\${VAR} placeholders)
-  --no-clusterctl-template           treat no input as one (default: a text that contains \${ is one)
+  --no-clusterctl-template           treat no input as one (default: a text with \${ outside
+                                     multi-line strings such as scripts is one)
   -h, --help                         show this help
 
 Suppress a finding in the file: # capi-gen-disable-line <rule>[,<rule>...] (same line),
