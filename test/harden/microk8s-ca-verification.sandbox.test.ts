@@ -6,36 +6,31 @@
 //         fails N times, or fails forever, or does nothing)
 //   ...   /capi-scripts/10-configure-calico-ipip.sh <args> (a fake provider script, now wrapped)
 //   ...   a later step, to show runcmd goes on (no `set -e`)
-// The sandbox root is bubblewrap's tmpfs with the host's /usr read-only; the only writable host
-// path is a temp dir, bound at /capi-scripts, /var/tmp, /var/snap/microk8s/current/certs and
-// /var/lib (the node's paths, so the scripts run with their defaults). The scripts are the
-// transform's extraWriteFiles, written 0700 into a folder bound read-only at /capi-gen. Fake
-// `microk8s` and `sleep` on PATH record their calls (sleep returns at once).
+// The sandbox is test/support/sandbox.ts: bubblewrap's tmpfs root with the host's /usr read-only,
+// temp dirs at /capi-scripts, /var/tmp, /var/snap/microk8s/current/certs and /var/lib (the node's
+// paths, so the scripts run with their defaults). The scripts are the transform's extraWriteFiles,
+// written 0700 into a folder bound read-only at /capi-gen. Fake `microk8s` and `sleep` on PATH
+// record their calls (sleep returns at once).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../packages/core/src/emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../../packages/core/src/flavors/flavor.ts';
 import { microk8sCaVerification } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
+import { BWRAP, Sandbox } from '../support/sandbox.ts';
 
-function findBwrap(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' });
-  if (r.status !== 0 || r.stdout.trim() === '') return null;
-  const probe = spawnSync('bwrap', ['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--unshare-all', '--die-with-parent', '/bin/true']);
-  return probe.status === 0 ? r.stdout.trim() : null;
-}
-const BWRAP = findBwrap();
 const hasOpenssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
 const ready = BWRAP !== null && hasOpenssl;
 if (!ready) console.warn('microk8s-ca-verification sandbox: bwrap (usable) or openssl is missing; the execution tests are skipped');
 
+const CERTS = '/var/snap/microk8s/current/certs';
 const CALICO = '10-configure-calico-ipip.sh';
 const CALICO_ARGS = ['ipip', 'with space'];
 const REFRESH = 'refresh-certs /var/tmp';
 /** The fake provider script: logs that it ran, with its arguments. */
-const providerCalico = (dir: string): string => `#!/bin/sh\n# the provider's script (fake)\nprintf 'ran:%s\\n' "$*" >> '${dir}/calico.log'\n`;
+const providerCalico = (): string => `#!/bin/sh\n# the provider's script (fake)\nprintf 'ran:%s\\n' "$*" >> /fake-state/calico.log\n`;
 
 /** The transform's pre commands and files for a minimal MicroK8sControlPlane. */
 const hardened = (() => {
@@ -51,21 +46,25 @@ const hardened = (() => {
   return { pre: init.preRunCommands, files: init.extraWriteFiles };
 })();
 
-const dirs: string[] = [];
+const boxes: Sandbox[] = [];
 let cas = '';
+const ca = { capi: { crt: '', key: '' }, self: { crt: '', key: '' } };
 beforeAll(() => {
   if (!ready) return;
   cas = mkdtempSync(join(tmpdir(), 'capi-gen-ca-certs-'));
-  for (const name of ['capi', 'self']) {
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', `/CN=10.152.183.1-${name}`, '-keyout', join(cas, `${name}.key`), '-out', join(cas, `${name}.crt`)], { encoding: 'utf8' });
+  for (const name of ['capi', 'self'] as const) {
+    const key = join(cas, `${name}.key`);
+    const crt = join(cas, `${name}.crt`);
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', `/CN=10.152.183.1-${name}`, '-keyout', key, '-out', crt], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
+    ca[name] = { crt: readFileSync(crt, 'utf8'), key: readFileSync(key, 'utf8') };
   }
 });
 afterAll(() => {
   if (cas !== '') rmSync(cas, { recursive: true, force: true });
 });
 afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
+  while (boxes.length > 0) boxes.pop()!.cleanup();
 });
 
 type Mode = 'copy' | 'noop' | 'forever';
@@ -94,7 +93,7 @@ interface Run {
   readonly capiScripts: string[];
   readonly marker: string | undefined;
   readonly nodeCa: string;
-  readonly dir: string;
+  readonly sb: Sandbox;
 }
 
 function fingerprint(pem: string): string {
@@ -104,101 +103,58 @@ function fingerprint(pem: string): string {
 
 function run(s: Setup = {}): Run {
   const role = s.role ?? 'init';
-  const dir = mkdtempSync(join(tmpdir(), 'capi-gen-ca-'));
-  dirs.push(dir);
-  for (const d of ['bin', 'capi-gen', 'capi-scripts', 'vartmp', 'certs', 'varlib']) mkdirSync(join(dir, d));
-  for (const f of hardened.files) writeFileSync(join(dir, 'capi-gen', f.path.replace('/capi-gen/', '')), f.content, { mode: 0o700 });
-  writeFileSync(join(dir, 'capi-scripts', CALICO), providerCalico(dir), { mode: 0o700 });
-  writeFileSync(join(dir, 'capi-scripts', '10-configure-cluster-agent-port.sh'), `#!/bin/sh\necho later >> '${dir}/later.log'\n`, { mode: 0o700 });
+  const sb = new Sandbox({ paths: ['/capi-scripts', '/var/tmp', CERTS, '/var/lib'] });
+  boxes.push(sb);
+  const scripts = join(sb.dir, 'capi-gen');
+  mkdirSync(scripts);
+  for (const f of hardened.files) writeFileSync(join(scripts, f.path.replace('/capi-gen/', '')), f.content, { mode: 0o700 });
+  sb.write(`/capi-scripts/${CALICO}`, providerCalico(), 0o700);
+  sb.write('/capi-scripts/10-configure-cluster-agent-port.sh', '#!/bin/sh\necho later >> /fake-state/later.log\n', 0o700);
   if (role === 'init') {
-    copyFileSync(join(cas, 'capi.crt'), join(dir, 'vartmp', 'ca.crt'));
-    copyFileSync(join(cas, 'capi.key'), join(dir, 'vartmp', 'ca.key'));
+    sb.write('/var/tmp/ca.crt', ca.capi.crt, 0o600);
+    sb.write('/var/tmp/ca.key', ca.capi.key, 0o600);
   }
-  writeFileSync(join(dir, 'certs', 'ca.crt'), s.nodeCa ?? readFileSync(join(cas, 'self.crt'), 'utf8'));
-  writeFileSync(join(dir, 'certs', 'ca.key'), readFileSync(join(cas, 'self.key'), 'utf8'));
-  writeFileSync(join(dir, 'mode'), s.mode ?? 'copy');
-  writeFileSync(join(dir, 'fail'), `${s.failures ?? 0}\n`);
-  writeFileSync(
-    join(dir, 'bin', 'microk8s'),
-    [
-      '#!/bin/sh',
-      `printf '%s\\n' "$*" >> '${dir}/microk8s.log'`,
+  sb.write(`${CERTS}/ca.crt`, s.nodeCa ?? ca.self.crt);
+  sb.write(`${CERTS}/ca.key`, ca.self.key, 0o600);
+  const mode = s.mode ?? 'copy';
+  sb.fake('microk8s', {
+    fail: mode === 'forever' ? 'forever' : (s.failures ?? 0),
+    failWhen: 'refresh-certs*',
+    failMessage: "cp: cannot stat '/var/snap/microk8s/4916/certs/sedpmvKzr': No such file or directory\nFailed to backup the current CA.",
+    body: [
       'case "$1" in',
-      'refresh-certs)',
-      `  n=$(cat '${dir}/fail'); mode=$(cat '${dir}/mode')`,
-      '  if [ "$mode" = forever ] || [ "$n" -gt 0 ]; then',
-      `    echo $((n - 1)) > '${dir}/fail'`,
-      "    echo \"cp: cannot stat '/var/snap/microk8s/4916/certs/sedpmvKzr': No such file or directory\" >&2",
-      '    echo "Failed to backup the current CA." >&2',
-      '    exit 1',
-      '  fi',
-      '  if [ "$mode" = copy ]; then cp "$2/ca.crt" "$2/ca.key" /var/snap/microk8s/current/certs/; fi',
-      '  echo "The CA certificates have been replaced."',
-      '  ;;',
+      `refresh-certs) ${mode === 'copy' ? `cp "$2/ca.crt" "$2/ca.key" ${CERTS}/; ` : ''}echo "The CA certificates have been replaced." ;;`,
       'stop) echo Stopped. ;;',
       'esac',
-      '',
     ].join('\n'),
-    { mode: 0o755 },
-  );
-  writeFileSync(join(dir, 'bin', 'sleep'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${dir}/sleep.log'\n`, { mode: 0o755 });
+  });
+  sb.fake('sleep');
   // The provider's runcmd, joined into one sh script without set -e.
   const runcmd = [
     'set -x',
     ...Array.from({ length: s.preRuns ?? 1 }, () => hardened.pre).flat(),
     ...(role === 'init' ? [`microk8s ${REFRESH}`] : []),
     `/capi-scripts/${CALICO} ${CALICO_ARGS.map((a) => `'${a}'`).join(' ')}`,
-    `echo "$?" > '${dir}/calico.exit'`,
+    'echo "$?" > /fake-state/calico.exit',
     '/capi-scripts/10-configure-cluster-agent-port.sh',
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'runcmd.sh'), runcmd);
-  const env = Object.entries(s.env ?? {}).flatMap(([k, v]) => ['--setenv', k, v]);
-  const r = spawnSync(
-    BWRAP!,
-    [
-      '--tmpfs', '/',
-      '--ro-bind', '/usr', '/usr',
-      '--symlink', 'usr/bin', '/bin',
-      '--symlink', 'usr/sbin', '/sbin',
-      '--symlink', 'usr/lib', '/lib',
-      '--symlink', 'usr/lib64', '/lib64',
-      ...(existsSync('/etc/alternatives') ? ['--ro-bind', '/etc/alternatives', '/etc/alternatives'] : []),
-      ...(existsSync('/etc/ssl') ? ['--ro-bind', '/etc/ssl', '/etc/ssl'] : []),
-      '--dev', '/dev',
-      '--proc', '/proc',
-      '--tmpfs', '/tmp',
-      '--bind', dir, dir,
-      '--ro-bind', join(dir, 'capi-gen'), '/capi-gen',
-      '--bind', join(dir, 'capi-scripts'), '/capi-scripts',
-      '--bind', join(dir, 'vartmp'), '/var/tmp',
-      '--bind', join(dir, 'certs'), '/var/snap/microk8s/current/certs',
-      '--bind', join(dir, 'varlib'), '/var/lib',
-      '--unshare-all',
-      '--die-with-parent',
-      '--clearenv',
-      '--setenv', 'PATH', `${dir}/bin:/usr/bin:/usr/sbin:/bin`,
-      ...env,
-      '--chdir', '/',
-      '/bin/sh', join(dir, 'runcmd.sh'),
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
-  if (r.error !== undefined) throw r.error;
-  const lines = (f: string): string[] => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l !== '') : []);
-  const marker = join(dir, 'varlib', 'capi-gen', 'ca-verification-failed');
+  sb.writeState('runcmd.sh', runcmd);
+  const r = sb.run(['/bin/sh', '/fake-state/runcmd.sh'], { ro: { '/capi-gen': scripts }, env: s.env ?? {} });
+  const lines = (f: string): string[] => sb.readState(f).split('\n').filter((l) => l !== '');
+  const marker = '/var/lib/capi-gen/ca-verification-failed';
   return {
-    exitCode: r.status ?? -1,
+    exitCode: r.status,
     stderr: r.stderr,
-    microk8sCalls: lines('microk8s.log'),
-    sleeps: lines('sleep.log'),
+    microk8sCalls: r.calls.filter((c) => c.cmd === 'microk8s').map((c) => c.args),
+    sleeps: r.calls.filter((c) => c.cmd === 'sleep').map((c) => c.args),
     calicoRuns: lines('calico.log'),
     calicoExit: Number(lines('calico.exit')[0] ?? NaN),
     laterStepRan: lines('later.log').length === 1,
-    capiScripts: readdirSync(join(dir, 'capi-scripts')).sort(),
-    marker: existsSync(marker) ? readFileSync(marker, 'utf8') : undefined,
-    nodeCa: readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8'),
-    dir,
+    capiScripts: sb.list('/capi-scripts'),
+    marker: sb.exists(marker) ? sb.read(marker) : undefined,
+    nodeCa: sb.read(`${CERTS}/ca.crt`),
+    sb,
   };
 }
 
@@ -211,11 +167,11 @@ describe('microk8s CA verification in a sandbox (seed 000)', () => {
     // Assert
     expect(r.calicoExit, r.stderr).toBe(0);
     expect(r.microk8sCalls).toEqual([REFRESH]);
-    expect(fingerprint(r.nodeCa)).toBe(fingerprint(readFileSync(join(cas, 'capi.crt'), 'utf8')));
+    expect(fingerprint(r.nodeCa)).toBe(fingerprint(ca.capi.crt));
     expect(r.calicoRuns).toEqual([`ran:${CALICO_ARGS.join(' ')}`]);
     expect(r.stderr).toMatch(/^capi-gen: \/var\/snap\/microk8s\/current\/certs\/ca\.crt is the cluster CA \(/m);
     expect(r.capiScripts).toEqual(WRAPPED);
-    expect(readFileSync(join(r.dir, 'capi-scripts', `${CALICO}.capi-gen-orig`), 'utf8')).toBe(providerCalico(r.dir));
+    expect(r.sb.read(`/capi-scripts/${CALICO}.capi-gen-orig`)).toBe(providerCalico());
     expect(r.marker).toBeUndefined();
     expect(r.laterStepRan).toBe(true);
   });
@@ -228,15 +184,15 @@ describe('microk8s CA verification in a sandbox (seed 000)', () => {
     expect(r.microk8sCalls).toEqual([REFRESH, REFRESH, REFRESH]);
     expect(r.sleeps).toEqual(['10']);
     expect(r.stderr).toMatch(/is not the cluster CA .*attempt 2 of 5\)$/m);
-    expect(fingerprint(r.nodeCa)).toBe(fingerprint(readFileSync(join(cas, 'capi.crt'), 'utf8')));
+    expect(fingerprint(r.nodeCa)).toBe(fingerprint(ca.capi.crt));
     expect(r.calicoRuns).toEqual([`ran:${CALICO_ARGS.join(' ')}`]);
     expect(r.marker).toBeUndefined();
   });
 
   it.skipIf(!ready)('refresh-certs fails forever: FATAL line with both fingerprints, marker file, microk8s stop, the original never runs', () => {
     // Arrange
-    const self = fingerprint(readFileSync(join(cas, 'self.crt'), 'utf8'));
-    const capi = fingerprint(readFileSync(join(cas, 'capi.crt'), 'utf8'));
+    const self = fingerprint(ca.self.crt);
+    const capi = fingerprint(ca.capi.crt);
     // Act
     const r = run({ mode: 'forever' });
     // Assert
@@ -274,7 +230,7 @@ describe('microk8s CA verification in a sandbox (seed 000)', () => {
 
   it.skipIf(!ready)('the same CA in a PEM with other whitespace and comments counts as matching', () => {
     // Arrange: the node already holds the cluster CA, re-encoded; refresh-certs changes nothing
-    const pem = readFileSync(join(cas, 'capi.crt'), 'utf8');
+    const pem = ca.capi.crt;
     const nodeCa = `Bag Attributes\n    friendlyName: ca\nsubject=/CN=10.152.183.1-capi\n\n${pem.replace(/\n/g, '  \r\n')}\n\n`;
     // Act
     const r = run({ mode: 'noop', nodeCa });
@@ -300,7 +256,7 @@ describe('microk8s CA verification in a sandbox (seed 000)', () => {
     // Assert
     expect(r.calicoExit, r.stderr).toBe(0);
     expect(r.capiScripts).toEqual(WRAPPED);
-    expect(readFileSync(join(r.dir, 'capi-scripts', `${CALICO}.capi-gen-orig`), 'utf8')).toBe(providerCalico(r.dir));
+    expect(r.sb.read(`/capi-scripts/${CALICO}.capi-gen-orig`)).toBe(providerCalico());
     expect(r.stderr).toMatch(/is already wrapped$/m);
     expect(r.calicoRuns).toEqual([`ran:${CALICO_ARGS.join(' ')}`]);
   });

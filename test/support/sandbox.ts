@@ -36,6 +36,8 @@ export interface FakeSpec {
   /** Only calls whose arguments ("$*") match this sh `case` pattern count towards `fail` (default `*`). */
   readonly failWhen?: string;
   readonly exitCode?: number;
+  /** What a failing call prints on stderr (default `<name>: fake failure`). */
+  readonly failMessage?: string;
   /** sh run after recording the call when it does not fail; "$@" are the call's arguments. */
   readonly body?: string;
 }
@@ -135,7 +137,7 @@ export class Sandbox {
       `  n=$(cat ${counter})`,
       `  if [ "$n" = forever ] || [ "$n" -gt 0 ]; then`,
       `    [ "$n" = forever ] || echo $((n - 1)) > ${counter}`,
-      `    echo ${shq(`${name}: fake failure`)} >&2`,
+      `    printf '%s\n' ${shq(spec.failMessage ?? `${name}: fake failure`)} >&2`,
       `    exit ${spec.exitCode ?? 1}`,
       '  fi ;;',
       'esac',
