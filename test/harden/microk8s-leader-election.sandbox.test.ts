@@ -2,16 +2,16 @@
 // files shaped like the MicroK8s snap's (written here by hand; the snap's carry
 // --leader-elect-lease-duration=60s and --leader-elect-renew-deadline=30s).
 //
-// The sandbox root is bubblewrap's own tmpfs with the host's /usr (and /etc/alternatives, where
-// Debian's awk symlink points) read-only; a temp dir is the only writable host path. It holds
-// the args files (MICROK8S_ARGS_DIR), a fake `snap` on PATH that logs its argv and fails N times
-// when told, and the log. The script sits read-only at /capi-gen/, where the node has it. The
-// real /var and /etc are never visible to the script, let alone written.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The sandbox is test/support/sandbox.ts: bubblewrap's own tmpfs root with the host's /usr (and
+// /etc/alternatives, where Debian's awk symlink points) read-only; a temp dir at the node's args
+// folder (/var/snap/microk8s/current/args) is the only writable host path besides the fakes' log.
+// A fake `snap` on PATH logs its argv and fails N times when told. The script sits read-only at
+// /capi-gen/, where the node has it. The real /var and /etc are never visible to the script, let
+// alone written.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BWRAP, DEFAULT_TOOLS, Sandbox } from '../support/sandbox.ts';
 import { REPO_ROOT } from '../support/shared.ts';
 
 const SCRIPT = join(REPO_ROOT, 'templates', 'scripts', 'microk8s-leader-election.sh');
@@ -19,14 +19,7 @@ const NODE_PATH = '/capi-gen/microk8s-leader-election.sh';
 const ARGS = ['--leader-elect-lease-duration=60s', '--leader-elect-renew-deadline=40s', '--leader-elect-retry-period=5s'];
 const RESTART = 'restart microk8s.daemon-kubelite';
 
-function findBwrap(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' });
-  if (r.status !== 0 || r.stdout.trim() === '') return null;
-  // bwrap can be installed but unusable (no user namespaces in this container).
-  const probe = spawnSync('bwrap', ['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--unshare-all', '--die-with-parent', '/bin/true']);
-  return probe.status === 0 ? r.stdout.trim() : null;
-}
-const BWRAP = findBwrap();
+const ARGS_DIR = '/var/snap/microk8s/current/args';
 const hasBwrap = BWRAP !== null;
 if (!hasBwrap) {
   console.warn('microk8s-leader-election sandbox: bwrap is missing or cannot create a sandbox here (install bubblewrap; .ci/run does); the execution tests are skipped');
@@ -76,103 +69,60 @@ interface Run {
   readonly createdOutside: string[];
 }
 
-const dirs: string[] = [];
+const boxes: Sandbox[] = [];
 afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
+  while (boxes.length > 0) boxes.pop()!.cleanup();
 });
 
-/** A work dir with args files; returns its path. */
-function workDir(files: Files, mode = 0o660): string {
-  const dir = mkdtempSync(join(tmpdir(), 'capi-gen-le-'));
-  dirs.push(dir);
-  mkdirSync(join(dir, 'args'));
-  mkdirSync(join(dir, 'bin'));
-  for (const [name, text] of Object.entries(files)) {
-    writeFileSync(join(dir, 'args', name), text);
-    chmodSync(join(dir, 'args', name), mode);
-  }
-  // The fake snap: logs its argv (NUL-terminated record), fails while the counter is above 0.
-  writeFileSync(
-    join(dir, 'bin', 'snap'),
-    [
-      '#!/bin/sh',
-      `printf '%s\\n' "$*" >> '${dir}/snap.log'`,
-      `n=$(cat '${dir}/snap.fail' 2>/dev/null || echo 0)`,
-      'if [ "$n" -gt 0 ]; then',
-      `  echo $((n - 1)) > '${dir}/snap.fail'`,
-      `  echo 'error: snap "microk8s" has "auto-refresh" change in progress' >&2`,
-      '  exit 1',
-      'fi',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  return dir;
+const NAMES = ['kube-controller-manager', 'kube-scheduler'] as const;
+const SNAP_BUSY = 'error: snap "microk8s" has "auto-refresh" change in progress';
+
+/** A node with the given args files (and a fake snap, sleep); returns its sandbox. */
+function workDir(files: Files, mode = 0o660): Sandbox {
+  const sb = new Sandbox({ paths: [ARGS_DIR], tools: [...DEFAULT_TOOLS, 'awk', 'cmp', 'find'] });
+  boxes.push(sb);
+  for (const [name, text] of Object.entries(files)) sb.write(`${ARGS_DIR}/${name}`, text, mode);
+  sb.fake('snap', { failMessage: SNAP_BUSY });
+  sb.fake('sleep');
+  return sb;
 }
 
-/** Runs the script in the sandbox over `dir` (from {@link workDir}). */
-function run(dir: string, args: readonly string[] = ARGS, options: { snapFailures?: number } = {}): Run {
-  if (options.snapFailures !== undefined) writeFileSync(join(dir, 'snap.fail'), `${options.snapFailures}\n`);
+/** Runs the script in the sandbox `sb` (from {@link workDir}). */
+function run(sb: Sandbox, args: readonly string[] = ARGS, options: { snapFailures?: number } = {}): Run {
+  if (options.snapFailures !== undefined) sb.fake('snap', { fail: options.snapFailures, failMessage: SNAP_BUSY });
   const inventory = `find / -xdev -print0 2>/dev/null`;
   // Inventory before and after on stdout (NUL-separated); the script's stderr is ours.
   const wrapper = `${inventory}; printf '\\0--run--\\0'; sh '${NODE_PATH}' "$@"; printf '%s\\0--after--\\0' "$?"; ${inventory}`;
-  const r = spawnSync(
-    BWRAP!,
-    [
-      '--tmpfs', '/',
-      '--ro-bind', '/usr', '/usr',
-      '--symlink', 'usr/bin', '/bin',
-      '--symlink', 'usr/sbin', '/sbin',
-      '--symlink', 'usr/lib', '/lib',
-      '--symlink', 'usr/lib64', '/lib64',
-      ...(existsSync('/etc/alternatives') ? ['--ro-bind', '/etc/alternatives', '/etc/alternatives'] : []),
-      '--dev', '/dev',
-      '--proc', '/proc',
-      '--tmpfs', '/tmp',
-      '--bind', dir, dir,
-      '--ro-bind', SCRIPT, NODE_PATH,
-      '--unshare-all',
-      '--die-with-parent',
-      '--clearenv',
-      '--setenv', 'PATH', `${dir}/bin:/usr/bin:/usr/sbin:/bin`,
-      '--setenv', 'MICROK8S_ARGS_DIR', `${dir}/args`,
-      '--setenv', 'MICROK8S_RESTART_DELAY', '0',
-      '--chdir', '/',
-      '/bin/sh', '-c', wrapper, 'sh', ...args,
-    ],
-    { encoding: 'buffer', timeout: 30_000 },
-  );
-  if (r.error !== undefined) throw r.error;
-  const out = r.stdout.toString('utf8').split('\0');
+  const r = sb.run(['/bin/sh', '-c', wrapper, 'sh', ...args], { ro: { [NODE_PATH]: SCRIPT }, env: { MICROK8S_RESTART_DELAY: '0' } });
+  const out = r.stdout.split('\0');
   const start = out.indexOf('--run--');
   const after = out.indexOf('--after--');
-  if (start < 0 || after < 0) throw new Error(`sandbox failed (exit ${r.status}): ${r.stderr.toString('utf8')}`);
+  if (start < 0 || after < 0) throw new Error(`sandbox failed (exit ${r.status}): ${r.stderr}`);
   const before = new Set(out.slice(0, start));
-  const createdOutside = [...new Set(out.slice(after + 1))].filter((p) => p !== '' && !before.has(p) && !p.startsWith(`${dir}/`)).sort();
+  const createdOutside = [...new Set(out.slice(after + 1))].filter((p) => p !== '' && !before.has(p) && !p.startsWith(`${ARGS_DIR}/`)).sort();
   const files: Record<string, string> = {};
   const inodes: Record<string, number> = {};
-  for (const name of ['kube-controller-manager', 'kube-scheduler']) {
-    const p = join(dir, 'args', name);
-    if (existsSync(p)) {
-      files[name] = readFileSync(p, 'utf8');
-      inodes[name] = statSync(p).ino;
+  for (const name of NAMES) {
+    const p = `${ARGS_DIR}/${name}`;
+    if (sb.exists(p)) {
+      files[name] = sb.read(p);
+      inodes[name] = statSync(sb.host(p)).ino;
     }
   }
-  const log = join(dir, 'snap.log');
   return {
     exitCode: Number(out[after - 1]),
-    stderr: r.stderr.toString('utf8'),
-    snapCalls: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : [],
+    stderr: r.stderr,
+    snapCalls: r.calls.filter((c) => c.cmd === 'snap').map((c) => c.args),
     files,
     inodes,
-    argsDirEntries: readdirSync(join(dir, 'args')).sort(),
+    argsDirEntries: sb.list(ARGS_DIR),
     createdOutside,
   };
 }
 
-function inodesOf(dir: string): Record<string, number> {
+function inodesOf(sb: Sandbox): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of readdirSync(join(dir, 'args'))) out[name] = statSync(join(dir, 'args', name)).ino;
+  for (const name of sb.list(ARGS_DIR)) out[name] = statSync(sb.host(`${ARGS_DIR}/${name}`)).ino;
   return out;
 }
 
@@ -306,7 +256,7 @@ describe('microk8s-leader-election.sh in a sandbox', () => {
     const r = run(dir);
     // Assert
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(['kube-controller-manager', 'kube-scheduler'].map((n) => statSync(join(dir, 'args', n)).mode & 0o777)).toEqual([0o640, 0o640]);
+    expect(['kube-controller-manager', 'kube-scheduler'].map((n) => statSync(dir.host(`${ARGS_DIR}/${n}`)).mode & 0o777)).toEqual([0o640, 0o640]);
     expect(r.argsDirEntries).toEqual(['kube-controller-manager', 'kube-scheduler']);
   });
 
