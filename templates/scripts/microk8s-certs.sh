@@ -1,15 +1,14 @@
 #!/bin/sh
-# capi-gen MicroK8s certificate guard, modes first-boot, boot-check, verify-node: see
-# docs/node-scripts.md. Facts from canonical/microk8s @ d099c907: refresh_certs.py (--cert NAME),
-# microk8s-{refresh-certs,stop}.wrapper (no-ops on a worker: var/lock/clustered.lock), join.py (a
-# worker keeps the cluster CA as certs/ca.remote.crt; its kubelet.crt/proxy.crt are signed by it).
+# capi-gen MicroK8s certificate guard, modes first-boot, boot-check, verify-node (docs/node-scripts.md).
+# canonical/microk8s@d099c907: refresh_certs.py (--cert), microk8s-{refresh-certs,stop}.wrapper
+# (no-ops on workers: var/lock/clustered.lock), join.py (workers: certs/ca.remote.crt signs kubelet.crt/proxy.crt)
 set -u
 # capi-gen:include certs-lib.sh
 SNAPD=${MICROK8S_SNAP_DATA:-/var/snap/microk8s/current}
 CERTS=$SNAPD/certs LOCK=$SNAPD/var/lock/clustered.lock CA_DIR=${CAPI_CA_DIR:-/var/tmp}
 fp() { openssl x509 -noout -fingerprint -sha256 -in "$1" 2>/dev/null | sed 's/^[^=]*=//'; }
 
-# The cluster CA from the datastore (kube-root-ca.crt), not this node's files; bounded retries.
+# the cluster CA from the datastore (not this node's files), bounded retries
 cluster_ca() {
   for i in 1 2 3 4 5 6 7 8; do
     microk8s kubectl -n kube-system get cm kube-root-ca.crt -o 'jsonpath={.data.ca\.crt}' >"$1" 2>/dev/null &&
@@ -72,7 +71,7 @@ guard() {
 }
 boot_check() {
   wait_sync
-  # a worker's certificates come from the control plane; refresh-certs does nothing there
+  # refresh-certs does nothing on a worker: its certificates come from the control plane
   if [ -e "$LOCK" ]; then
     for c in ca.remote.crt kubelet.crt proxy.crt; do report $c; done
   else
