@@ -48,3 +48,17 @@ describe('clusterctl template detection after hardening', () => {
     expect(looksLikeClusterctlTemplate(PLAIN, TEMPLATES)).toBe(false);
   });
 });
+
+describe('certs.env in a clusterctl template', () => {
+  it("keeps the user's placeholder values when no option replaces them", () => {
+    // Arrange
+    const first = hardenText(PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers'), { hardening: undefined, templatesDir: TEMPLATES });
+    const edited = first.text.replace(/^( +)TIME_SYNC_TIMEOUT=180$/m, '$1TIME_SYNC_TIMEOUT=${TIME_SYNC:=60}');
+    // Act
+    const again = hardenText(edited, { hardening: undefined, templatesDir: TEMPLATES });
+    // Assert
+    expect(edited).not.toBe(first.text);
+    expect(again.changes).toEqual([]);
+    expect(again.text).toBe(edited);
+  });
+});

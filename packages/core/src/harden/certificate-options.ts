@@ -100,14 +100,20 @@ export function checkCertificateOptions(options: CertificateHardening): Certific
   return out;
 }
 
-/** The valid KEY=VALUE lines of an options file (later lines win, as in the scripts' parser). */
+/** A whole value that is a clusterctl placeholder (`${TS}`, `${TS:=60}`): clusterctl fills it in. */
+const PLACEHOLDER_VALUE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=][^}\n]*)?\}$/;
+
+/**
+ * The valid KEY=VALUE lines of an options file (later lines win, as in the scripts' parser). A
+ * value that is a clusterctl placeholder counts as valid: it is the user's, for clusterctl to fill.
+ */
 export function parseCertsEnv(content: string): Partial<Record<CertsEnvKey, string>> {
   const out: Partial<Record<CertsEnvKey, string>> = {};
   for (const line of content.split('\n')) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line);
     if (m === null || !Object.hasOwn(CERTS_ENV_KEYS, m[1]!)) continue;
     const key = m[1] as CertsEnvKey;
-    if (isValidCertsEnvValue(key, m[2]!)) out[key] = m[2]!;
+    if (isValidCertsEnvValue(key, m[2]!) || PLACEHOLDER_VALUE.test(m[2]!)) out[key] = m[2]!;
   }
   return out;
 }
