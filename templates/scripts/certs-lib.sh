@@ -86,7 +86,7 @@ cert_ok() {
 invalid() { bad "$1 is not valid now (notBefore ${NB:-?}, notAfter ${NA:-?}, now $NOW)"; }
 
 # Textfile collector: metric PATH NAME (after check); written via tmp + mv
-esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+esc() { printf '%s\n' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; $!s/$/\\n/' | tr -d '\n'; }
 metric() {
   lb="path=\"$(esc "$1")\",name=\"$(esc "$2")\""
   M_NA="${M_NA}capi_gen_certificate_not_after_seconds{$lb} $NA

@@ -374,6 +374,19 @@ describe('kubeadm-certs.sh daily', () => {
     expect(notAfterMetric(parseTextfile(sb.read(TEXTFILE)), '/etc/kubernetes/certs/we\\\\ird.crt', 'scheduler.conf')).toBe(notAfter(c.crt));
   });
 
+  it.skipIf(!ready)('a certificate file name with a newline, a quote and a backslash: escaped in the label, the textfile stays valid', () => {
+    // Arrange
+    const sb = node();
+    const c = mint({ ca: mint({ days: 3650 }) });
+    sb.write(`${PKI}/a\nb"c\\d.crt`, c.crt);
+    // Act
+    const r = run(sb, 'daily');
+    // Assert
+    expect(r.status, r.stderr).toBe(0);
+    const m = parseTextfile(sb.read(TEXTFILE));
+    expect(m.get(`capi_gen_certificate_not_after_seconds{path="${PKI}/a\\nb\\"c\\\\d.crt",name="a\\nb\\"c\\\\d.crt"}`)).toBe(notAfter(c.crt));
+  });
+
   it.skipIf(!ready)('a kubeconfig without a client certificate (token auth) is logged and skipped', () => {
     // Arrange
     const sb = node();
