@@ -1,6 +1,6 @@
-// clusterctl auto-detection after hardening: capi-gen's scripts contain `${VAR:-default}` and `$$`,
-// so a plain manifest hardened once must not be taken for a template on the next run (which would
-// escape what is written: `$${`, `$$$$`, broken scripts in a manifest clusterctl never sees).
+// clusterctl auto-detection: capi-gen's scripts (and users' scripts) contain `${VAR:-default}` and
+// `$$`, so a plain manifest hardened once must not be taken for a template on the next run (which
+// would escape what is written: `$${`, `$$$$`, broken scripts in a manifest clusterctl never sees).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardenText } from '../../packages/core/src/index.ts';
@@ -34,18 +34,19 @@ describe('clusterctl template detection after hardening', () => {
     expect(again.text).toBe(once.text.replace(/^( +)TIME_SYNC_TIMEOUT=180$/m, '$1TIME_SYNC_TIMEOUT=60'));
   });
 
-  it("still detects a template by the user's own placeholder, and by capi-gen's escaped lines", () => {
+  it('detects a template by a placeholder in a key or one-line string, or one that only parses masked', () => {
     // Arrange
     const template = PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers');
-    const hardened = hardenText(template, { hardening: undefined, templatesDir: TEMPLATES });
+    const userScript = PLAIN.replace('        - echo done\n', '        - echo done\n      files:\n        - path: /x\n          content: |\n            echo ${HOME:-/root}\n            echo ${A}\n');
     // Act
-    const withoutUserPlaceholder = hardened.text.replace('${CLUSTER_NAME}-workers', 'workers');
+    const hardened = hardenText(template, { hardening: undefined, templatesDir: TEMPLATES });
     // Assert
-    expect(looksLikeClusterctlTemplate(template, TEMPLATES)).toBe(true);
+    expect(looksLikeClusterctlTemplate(template)).toBe(true);
+    expect(looksLikeClusterctlTemplate('spec:\n  addons: [${ADDONS:= }]\n')).toBe(true);
     expect(hardened.clusterctlTemplate).toBe(true);
     expect(hardened.text).toContain('$${');
-    expect(looksLikeClusterctlTemplate(withoutUserPlaceholder, TEMPLATES)).toBe(true);
-    expect(looksLikeClusterctlTemplate(PLAIN, TEMPLATES)).toBe(false);
+    expect(looksLikeClusterctlTemplate(PLAIN)).toBe(false);
+    expect(looksLikeClusterctlTemplate(userScript)).toBe(false);
   });
 });
 

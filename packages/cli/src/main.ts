@@ -406,8 +406,8 @@ Options:
   --clusterctl-template              the input is a clusterctl template: every $ in added text is
                                      escaped for clusterctl's envsubst (\${ -> $\${, $$ -> $$$$)
   --no-clusterctl-template           the input is a plain manifest (no escaping)
-                                     (default: a clusterctl template when the input contains \${
-                                     outside capi-gen's own node scripts)
+                                     (default: a clusterctl template when a key or a one-line
+                                     value contains \${, as lint decides it)
   --leader-elect-lease-duration D    these three win over values already in the manifests;
   --leader-elect-renew-deadline D    unset ones keep the manifest's value, else 60s / 40s / 5s
   --leader-elect-retry-period D      (lease > renew deadline > 1.2 x retry period)

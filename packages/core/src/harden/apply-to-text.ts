@@ -39,8 +39,8 @@ export interface HardenTextOptions {
   readonly templatesDir?: string;
   /**
    * Treat the text as a clusterctl template: placeholders are masked while parsing and every `$`
-   * in injected text is escaped for envsubst. `'auto'` (default): when the text contains `${` outside
-   * capi-gen's own node scripts (template-detect.ts).
+   * in injected text is escaped for envsubst. `'auto'` (default): when a key or a one-line string
+   * contains `${` (template-detect.ts; as `capi-gen lint` decides it).
    */
   readonly clusterctlTemplate?: boolean | 'auto';
   /** The transforms to run, in order. @defaultValue {@link TRANSFORMS} */
@@ -101,8 +101,8 @@ export function escapeForEnvsubst(text: string): string {
  */
 export function hardenText(text: string, options: HardenTextOptions): HardenTextResult {
   const file = options.file ?? '<text>';
-  // why: not text.includes('${'): a plain manifest hardened before holds capi-gen's scripts (see template-detect.ts).
-  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? looksLikeClusterctlTemplate(text, options.templatesDir) : options.clusterctlTemplate;
+  // why: not text.includes('${'): plain manifests hold shell scripts with ${VAR:-x} (see template-detect.ts).
+  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? looksLikeClusterctlTemplate(text) : options.clusterctlTemplate;
   let source = text;
   if (cc && canMaskPlaceholders(text)) {
     const found = findPlaceholders(text);
