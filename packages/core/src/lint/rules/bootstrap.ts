@@ -129,12 +129,18 @@ export function bootstrapSpecOf(value: unknown): BootstrapSpec | undefined {
 }
 
 /** Every bootstrap spec of a linted file, with its document index. */
-function specsOf(context: LintContext): { document: number; spec: BootstrapSpec }[] {
+// Six rules ask for the same bootstrap specs; read them once per file (keyed by the documents).
+const specsMemo = new WeakMap<LintContext['documents'], readonly { document: number; spec: BootstrapSpec }[]>();
+
+function specsOf(context: LintContext): readonly { document: number; spec: BootstrapSpec }[] {
+  const memo = specsMemo.get(context.documents);
+  if (memo !== undefined) return memo;
   const out: { document: number; spec: BootstrapSpec }[] = [];
   for (const doc of context.documents) {
     const spec = bootstrapSpecOf(doc.value);
     if (spec !== undefined) out.push({ document: doc.index, spec });
   }
+  specsMemo.set(context.documents, out);
   return out;
 }
 

@@ -80,6 +80,25 @@ const kcpNoCertRotation: LintRule = {
 
 const BINARY = { controllerManager: 'kube-controller-manager', scheduler: 'kube-scheduler' } as const;
 
+// Three rules read the same leader-election flags of each document; read them once per document
+// value (the documents of one lint run; the memo holds nothing once they are gone).
+const argsMemo = new WeakMap<object, ReturnType<typeof readLeaderElectionArgs>>();
+const timingsMemo = new WeakMap<object, ReturnType<typeof checkEffectiveTimings>>();
+
+function leaderElectionArgs(value: unknown): ReturnType<typeof readLeaderElectionArgs> {
+  if (value === null || typeof value !== 'object') return readLeaderElectionArgs(value);
+  let found = argsMemo.get(value);
+  if (found === undefined) argsMemo.set(value, (found = readLeaderElectionArgs(value)));
+  return found;
+}
+
+function effectiveTimingProblems(value: unknown): ReturnType<typeof checkEffectiveTimings> {
+  if (value === null || typeof value !== 'object') return checkEffectiveTimings(value);
+  let found = timingsMemo.get(value);
+  if (found === undefined) timingsMemo.set(value, (found = checkEffectiveTimings(value)));
+  return found;
+}
+
 function hasPlaceholderValue(values: Readonly<Record<string, string | undefined>>): boolean {
   return Object.values(values).some((v) => v !== undefined && v.includes('${'));
 }
@@ -93,10 +112,10 @@ const leaderElectionInvalid: LintRule = {
   check(context) {
     const out: RuleFinding[] = [];
     for (const doc of context.documents) {
-      const found = readLeaderElectionArgs(doc.value);
+      const found = leaderElectionArgs(doc.value);
       if (found.length === 0) continue;
       const skip = new Set(found.filter((f) => hasPlaceholderValue(f.values)).map((f) => f.component));
-      for (const p of checkEffectiveTimings(doc.value)) {
+      for (const p of effectiveTimingProblems(doc.value)) {
         if (skip.has(p.component)) continue;
         out.push({ document: doc.index, path: p.path, message: p.message });
       }
@@ -122,7 +141,7 @@ const leaderElectionDuplicate: LintRule = {
   check(context) {
     const out: RuleFinding[] = [];
     for (const doc of context.documents) {
-      for (const found of readLeaderElectionArgs(doc.value)) {
+      for (const found of leaderElectionArgs(doc.value)) {
         const args = at(doc.value, found.extraArgsPath.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')));
         const seen = new Map<string, { raw: string; where: string }>();
         const entries: { raw: string; pointer: string; where: string; value: unknown }[] = [];
@@ -170,9 +189,9 @@ const leaderElectionDefault: LintRule = {
   check(context) {
     const out: RuleFinding[] = [];
     for (const doc of context.documents) {
-      const found = readLeaderElectionArgs(doc.value);
+      const found = leaderElectionArgs(doc.value);
       if (found.length === 0) continue;
-      const invalid = new Set(checkEffectiveTimings(doc.value).map((p) => p.component));
+      const invalid = new Set(effectiveTimingProblems(doc.value).map((p) => p.component));
       for (const f of found) {
         if (f.leaderElect === 'false' || invalid.has(f.component) || hasPlaceholderValue(f.values)) continue;
         const lease = ns(f.values.leaseDuration ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration);
