@@ -19,7 +19,7 @@ import { MICROK8S_CERT_GUARD_FILES, microk8sCertGuard } from '../../packages/cor
 import { MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
 import { TRANSFORMS, type HardenContext } from '../../packages/core/src/harden/registry.ts';
 import { loadNodeScript } from '../../packages/core/src/scripts/load-script.ts';
-import { parseClusterSpec, renderCluster, validateObject, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
+import { parseClusterSpec, renderCluster, renderClusterFromText, validateObject, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
 import { REPO_ROOT } from '../support/shared.ts';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
@@ -221,6 +221,16 @@ describe('microk8s-openstack render', () => {
       expect(new Set(paths).size).toBe(paths.length);
       expect(await validateObject(o)).toEqual([]);
     }
+  });
+
+  it('places the renewOnNode refusal at its line in the spec file', async () => {
+    // Arrange
+    const text = `${readFileSync(join(REPO_ROOT, 'examples', 'microk8s-openstack.yaml'), 'utf8')}hardening:\n  certificates:\n    renewOnNode: true\n`;
+    const line = text.split('\n').indexOf('    renewOnNode: true') + 1;
+    // Act
+    const err = await renderClusterFromText(text, 'spec.yaml').catch((e: unknown) => e);
+    // Assert
+    expect((err as { issues?: { source?: unknown }[] }).issues?.map((i) => i.source)).toEqual([{ file: 'spec.yaml', line, col: expect.any(Number) }]);
   });
 
   it('refuses renewOnNode on a MicroK8s flavor, naming the field', async () => {
