@@ -4,7 +4,9 @@
 // left alone with a warning, --no-certificates adds nothing.
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli } from './_built-cli.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, REPO_DIR, runCli } from './_built-cli.ts';
 
 beforeAll(ensureBuilt);
 
@@ -151,5 +153,19 @@ describe('capi-gen harden: certificate checks', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--no-certificates cannot be combined with --time-sync-timeout, --renew-on-node');
+  });
+});
+
+describe('capi-gen render: certificate options', () => {
+  it('refuses renewOnNode in a MicroK8s spec with exit 2, naming the file, line and field', async () => {
+    // Arrange
+    const text = `${readFileSync(join(REPO_DIR, 'examples', 'microk8s-openstack.yaml'), 'utf8')}hardening:\n  certificates:\n    renewOnNode: true\n`;
+    const line = text.split('\n').indexOf('    renewOnNode: true') + 1;
+    // Act
+    const run = await runCli(['render', '-'], { input: text });
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`-:${line}:18: error SPEC_RULE ClusterSpec/mk8s-prod /hardening/certificates/renewOnNode: renewOnNode applies to kubeadm nodes only`);
   });
 });

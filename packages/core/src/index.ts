@@ -6,7 +6,7 @@ export type { DocumentResult, ValidateObjectOptions, ValidateTextOptions, Valida
 export { findPlaceholders, hasPlaceholder, placeholderNames } from './yaml/placeholders.ts';
 export type { Placeholder } from './yaml/types.ts';
 export { ClusterSpecSchema, type ClusterSpec } from './model/cluster-spec.ts';
-export { checkClusterSpec, parseClusterSpec } from './model/load-spec.ts';
+export { checkClusterSpec, parseClusterSpec, parseClusterSpecDocument, type ParsedSpec } from './model/load-spec.ts';
 export { renderCluster, renderClusterFromText, type RenderOptions, type RenderResult } from './render/render-cluster.ts';
 export { BUILTIN_FLAVORS } from './flavors/registry.ts';
 export { defaultTemplatesDir, listFlavors, type Contract } from './flavors/flavor.ts';

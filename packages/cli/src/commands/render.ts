@@ -3,7 +3,7 @@
 // the exit code. Nothing is written (to stdout or to -o) unless the whole render succeeded.
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CapiGenError, formatIssue, objectToYaml, parseClusterSpec, renderCluster, type ClusterSpec, type Contract, type Issue, type KubeObject } from '@capi-gen/core';
+import { CapiGenError, formatIssue, objectToYaml, parseClusterSpecDocument, renderCluster, type ClusterSpec, type Contract, type Issue, type KubeObject, type ParsedSpec } from '@capi-gen/core';
 
 /** Options of {@link runRender}, already checked by main.ts. */
 export interface RenderCommandOptions {
@@ -135,11 +135,13 @@ export async function runRender(options: RenderCommandOptions): Promise<RenderOu
   if (options.infrastructureContract !== undefined) fromOption.set('/infrastructureContract', `--infrastructure-contract ${options.infrastructureContract}`);
 
   let spec: ClusterSpec | undefined;
+  let parsed: ParsedSpec | undefined;
   let objects: readonly KubeObject[];
   let yaml: string;
   try {
     // Parse first (issues with file:line:col), then render the checked spec.
-    spec = parseClusterSpec(text, file);
+    parsed = parseClusterSpecDocument(text, file);
+    spec = parsed.spec;
     const result = await renderCluster(spec, {
       templatesDir,
       ...(options.contract === undefined ? {} : { contract: options.contract }),
@@ -150,7 +152,10 @@ export async function runRender(options: RenderCommandOptions): Promise<RenderOu
     yaml = result.yaml;
   } catch (err) {
     if (!(err instanceof CapiGenError)) throw err;
-    const lines = err.issues.map((i) => issueLine(i, file, text, spec, fromOption));
+    // why: findings of render (flavor rules such as /hardening/certificates/renewOnNode) get the
+    // line of the field they name; refusals of a command-line option stay about the option.
+    const placed = (i: Issue): Issue => (parsed === undefined || (i.code === 'REFUSED_OPTION' && fromOption.has(i.path)) ? i : (parsed.place([i])[0] ?? i));
+    const lines = err.issues.map((i) => issueLine(placed(i), file, text, spec, fromOption));
     if (err.issues.some((i) => i.code === 'OUTPUT_INVALID')) {
       lines.push('capi-gen: the rendered manifests failed validation; this is a bug in capi-gen or in the flavor, not in your spec; please report it with the spec and the lines above');
     }
