@@ -5,7 +5,6 @@ STATE_DIR=${CAPI_GEN_STATE_DIR:-/var/lib/capi-gen}
 ENV_FILE=${CAPI_GEN_CERTS_ENV:-/etc/capi-gen/certs.env}
 UNIT_DIR=${CAPI_GEN_UNIT_DIR:-/etc/systemd/system}
 NOW=$(date -u +%s) SYNCED=0 FAILED=0 BAD='' M_NA='' M_NB=''
-# stderr: cloud-init's log (runcmd), the journal (unit)
 log() { printf 'capi-gen: %s\n' "$*" >&2; }
 warn() { log "WARNING: $*"; }
 mark() { { mkdir -p -- "$STATE_DIR" && printf '%s\ntime=%s\n' "$2" "$(date -u +%FT%TZ)" >"$STATE_DIR/$1"; } || log "cannot write $STATE_DIR/$1"; }
@@ -18,7 +17,7 @@ verdict() { if [ -n "$2" ]; then FAILED=1 && fatal "$@"; else unmark "$1"; fi; }
 # Options (node-certs-contract.ts): known keys, checked values, never sourced
 TIME_SYNC_TIMEOUT=180 SKEW_TOLERANCE=300 EXPIRY_WARN_DAYS=30 RENEW=0
 TEXTFILE_DIR=/var/lib/node_exporter/textfile_collector PKI_DIR=/etc/kubernetes/pki
-# shellcheck disable=SC2034 # each script uses some keys
+# shellcheck disable=SC2034
 load_opts() {
   [ -f "$ENV_FILE" ] || return 0
   while IFS= read -r l || [ -n "$l" ]; do

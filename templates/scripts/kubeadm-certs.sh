@@ -7,8 +7,7 @@ MANIFESTS=$KDIR/manifests MOVED=$STATE_DIR/manifests-moved POD_WAIT=${STATIC_POD
 case $POD_WAIT in '' | *[!0-9]*) POD_WAIT=20 ;; esac
 pub() { openssl pkey "$@" -pubout 2>/dev/null; }
 
-# client_cert KUBECONFIG TMP: CF = client-certificate (relative to KUBECONFIG's folder) or -data
-# decoded to TMP; LP = the path to report
+# client_cert KUBECONFIG TMP: CF = client-certificate (relative to its folder) or -data in TMP
 kv() { sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$2" | head -n 1 | tr -d "\r\"'"; }
 client_cert() {
   CF=$(kv client-certificate "$1")
@@ -45,7 +44,7 @@ post() {
   enable_units
 }
 
-# one FILE NAME PATH: logs days left; sets EXPD (expired), KEXP (kubelet's), DUE (to renew)
+# one FILE NAME PATH: logs days left; sets EXPD, KEXP (kubelet's), DUE (to renew)
 one() {
   check "$1" || { warn "$3 ($2) is not a certificate"; return; }
   metric "$3" "$2"
@@ -79,7 +78,7 @@ renew() {
     { fatal cert-renew-failed "backup to $b failed; nothing renewed" && return 1; }
   log "backup in $b; kubeadm certs renew all"
   kubeadm certs renew all >&2 || { fatal cert-renew-failed "kubeadm certs renew all failed; backup in $b" && return 1; }
-  # static pods restart (and load the renewed files) when their manifests leave and come back
+  # static pods restart when their manifests leave and come back (kubeadm docs)
   if mkdir -p -- "$MOVED" && mv -f -- "$MANIFESTS"/*.yaml "$MOVED/"; then
     log "static pods stopped for $POD_WAIT s"
     sleep "$POD_WAIT"
@@ -94,16 +93,19 @@ daily() {
   T=$(mktemp -d)
   restore || FAILED=1
   scan
+  # a failed or useless renewal is not repeated: it waits for its marker to go
   if [ $DUE = 1 ]; then
-    if [ "$RENEW" = 1 ]; then
-      renew || FAILED=1
-      NOW=$(date -u +%s)
-      scan
-    else warn "kubeadm certs renew all, or RENEW=1 in $ENV_FILE"; fi
+    if [ "$RENEW" = 1 ] && [ ! -f "$STATE_DIR/cert-renew-failed" ]; then
+      if renew; then
+        NOW=$(date -u +%s)
+        scan
+        [ $DUE = 0 ] || verdict cert-renew-failed 'still due after kubeadm certs renew all (CA close to expiry?)'
+      else FAILED=1; fi
+    else warn "not renewed: needs RENEW=1 in $ENV_FILE, no $STATE_DIR/cert-renew-failed"; fi
   fi
   rm -rf -- "$T"
   write_textfile
-  verdict kubelet-client-expired "${KEXP:+kubelet client certificate $KEXP expired: kubelet cannot start or renew it. By hand (seed 004): back up $KDIR; kubeadm init phase certs all; move the *.conf aside; kubeadm init phase kubeconfig all; systemctl restart kubelet. Or replace the Machine}"
+  verdict kubelet-client-expired "${KEXP:+kubelet client certificate $KEXP expired; by hand (seed 004): back up $KDIR, kubeadm init phase certs all, move the *.conf aside, kubeadm init phase kubeconfig all, restart kubelet; or replace the Machine}"
   verdict certificate-expired "${EXPD:+expired:$EXPD}"
   [ $FAILED = 0 ] || exit 1
 }

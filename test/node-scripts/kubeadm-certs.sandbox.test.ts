@@ -277,7 +277,7 @@ describe('kubeadm-certs.sh daily', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(named(r.calls, 'kubeadm')).toEqual([]);
     expect(warnings(r.stderr).join('\n')).toMatch(/\/etc\/kubernetes\/pki\/apiserver\.crt \(apiserver\.crt\): [23] days left/);
-    expect(warnings(r.stderr).at(-1)).toBe("capi-gen: WARNING: kubeadm certs renew all, or RENEW=1 in /etc/capi-gen/certs.env");
+    expect(warnings(r.stderr).at(-1)).toBe('capi-gen: WARNING: not renewed: needs RENEW=1 in /etc/capi-gen/certs.env, no /var/lib/capi-gen/cert-renew-failed');
     const m = parseTextfile(sb.read(TEXTFILE));
     expect(notAfterMetric(m, `${PKI}/apiserver.crt`, 'apiserver.crt')).toBe(notAfter(cp.apiserver.crt));
     expect(notAfterMetric(m, `${PKI}/ca.crt`, 'ca.crt')).toBe(notAfter(pki.ca.crt));
@@ -329,6 +329,27 @@ describe('kubeadm-certs.sh daily', () => {
     expect(sb.list(`${K}/manifests`)).toEqual(MANIFESTS);
   });
 
+  it.skipIf(!ready)('RENEW=1 but renewal does not help (the certificates stay due): FATAL, marker, and the next run does not renew again', () => {
+    // Arrange: a kubeadm that "succeeds" without renewing anything
+    const sb = node({ options: { RENEW: 1 } });
+    controlPlane(sb, caFiles(sb), { apiserverDays: 3 });
+    sb.fake('kubeadm');
+    // Act
+    const first = run(sb, 'daily');
+    const second = run(sb, 'daily');
+    // Assert
+    expect(first.status).toBe(1);
+    expect(fatals(first.stderr)).toEqual(['capi-gen: FATAL: still due after kubeadm certs renew all (CA close to expiry?)']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.calls.filter((c) => c.cmd !== 'timedatectl').map((c) => `${c.cmd} ${c.args}`)).toEqual([
+      'kubeadm certs renew all',
+      'sleep 20',
+      'systemctl restart kubelet',
+    ]); // the first run's calls only
+    expect(warnings(second.stderr)).toContain('capi-gen: WARNING: not renewed: needs RENEW=1 in /etc/capi-gen/certs.env, no /var/lib/capi-gen/cert-renew-failed');
+    expect(sb.exists(`${STATE_DIR}/cert-renew-failed`)).toBe(true);
+  });
+
   it.skipIf(!ready)('seed 004: kubelet\'s client certificate (kubelet-client-current.pem) has expired: FATAL with the recovery steps, exit 1', () => {
     // Arrange
     const sb = node({ options: { RENEW: 1 } });
@@ -342,7 +363,7 @@ describe('kubeadm-certs.sh daily', () => {
     expect(fatal).toContain(`kubelet client certificate ${CURRENT} expired`);
     expect(fatal).toContain('kubeadm init phase certs all');
     expect(fatal).toContain('kubeadm init phase kubeconfig all');
-    expect(sb.read(`${STATE_DIR}/kubelet-client-expired`)).toContain('systemctl restart kubelet');
+    expect(sb.read(`${STATE_DIR}/kubelet-client-expired`)).toContain('restart kubelet; or replace the Machine');
   });
 
   it.skipIf(!ready)('an expired apiserver.crt without RENEW: FATAL certificate-expired, exit 1', () => {
