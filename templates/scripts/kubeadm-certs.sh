@@ -99,7 +99,7 @@ daily() {
       if renew; then
         NOW=$(date -u +%s)
         scan
-        [ $DUE = 0 ] || verdict cert-renew-failed 'still due after kubeadm certs renew all (CA close to expiry?)'
+        [ $DUE = 0 ] || verdict cert-renew-failed 'still due after kubeadm certs renew all (lifetime under EXPIRY_WARN_DAYS? external CA?)'
       else FAILED=1; fi
     else warn "not renewed: needs RENEW=1 in $ENV_FILE, no $STATE_DIR/cert-renew-failed"; fi
   fi

@@ -339,7 +339,7 @@ describe('kubeadm-certs.sh daily', () => {
     const second = run(sb, 'daily');
     // Assert
     expect(first.status).toBe(1);
-    expect(fatals(first.stderr)).toEqual(['capi-gen: FATAL: still due after kubeadm certs renew all (CA close to expiry?)']);
+    expect(fatals(first.stderr)).toEqual(['capi-gen: FATAL: still due after kubeadm certs renew all (lifetime under EXPIRY_WARN_DAYS? external CA?)']);
     expect(second.status, second.stderr).toBe(0);
     expect(second.calls.filter((c) => c.cmd !== 'timedatectl').map((c) => `${c.cmd} ${c.args}`)).toEqual([
       'kubeadm certs renew all',
