@@ -114,7 +114,7 @@ describe.each(CASES)('kubeadm-cert-checks on %s', (_name, kind, version) => {
     const out = kubeadmCertChecks.apply([input], ctx(undefined, (m) => notes.push(m)));
     // Assert
     expect(out).toEqual([input]);
-    expect(notes).toEqual([`${kind}/x: /${keysOf(kind).join('/')}/format is ${IGNITION_NOTE}`]);
+    expect(notes).toEqual([`${kind}/x: /${keysOf(kind).join('/')}/format is ignition; ${IGNITION_NOTE}`]);
   });
 });
 

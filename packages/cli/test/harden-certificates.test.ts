@@ -104,7 +104,7 @@ describe('capi-gen harden: certificate checks', () => {
     // Assert
     expect(run).toMatchObject({ code: 0, stdout: IGNITION });
     expect(run.stderr).toContain(
-      "warning: KubeadmConfigTemplate/flatcar: /spec/template/spec/format is format: ignition; the certificate checks were not added: capi-gen's node scripts are written for cloud-init (runcmd, write_files) and have not been run under Ignition",
+      "warning: KubeadmConfigTemplate/flatcar: /spec/template/spec/format is ignition; the certificate checks were not added: capi-gen's node scripts are written for cloud-init (runcmd, write_files) and have not been run under Ignition",
     );
   });
 

@@ -38,7 +38,7 @@ export const KUBEADM_CERT_CHECKS_FILES = {
 
 /** Why Ignition configs are left alone (printed by `capi-gen harden`, in docs/hardening.md). */
 export const IGNITION_NOTE =
-  'format: ignition; the certificate checks were not added: capi-gen\'s node scripts are written for cloud-init (runcmd, write_files) and have not been run under Ignition';
+  'the certificate checks were not added: capi-gen\'s node scripts are written for cloud-init (runcmd, write_files) and have not been run under Ignition';
 
 /** Keys from the object root to the KubeadmConfigSpec of each kubeadm kind capi-gen hardens. */
 export function kubeadmConfigSpecKeys(obj: unknown): readonly string[] | undefined {
@@ -80,7 +80,7 @@ function harden(o: KubeObject, keys: readonly string[], loaded: Loaded, context:
   const spec = isRecord(before) ? before : {};
   const format = spec['format'];
   if (format === 'ignition') {
-    note(`${label(o)}: ${pointer}/format is ${IGNITION_NOTE}`);
+    note(`${label(o)}: ${pointer}/format is ignition; ${IGNITION_NOTE}`);
     return o;
   }
   if (format !== undefined && format !== null && format !== 'cloud-config') {
