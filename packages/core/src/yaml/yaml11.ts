@@ -590,14 +590,40 @@ function classify(data: unknown): void {
     memoFloat = false;
     return;
   }
-  const g = goResolve(s, false);
-  memoKind = g.reading.kind;
-  memoValue = goValue(s, g);
-  memoFloat = g.float;
-  if (s === '<<' || yaml11Hazard(s) !== undefined) hazardsSeen++;
-  // js-yaml spells keys with String(); Go's float keys read differently (1e6 gives "1e+06").
-  if (g.float && typeof memoValue === 'number' && goFloat32g(memoValue) !== String(memoValue)) floatKeysSeen++;
+  let c = classified.get(s);
+  if (c === undefined) {
+    const g = goResolve(s, false);
+    const value = goValue(s, g);
+    c = {
+      kind: g.reading.kind,
+      value,
+      float: g.float,
+      hazard: s === '<<' || yaml11Hazard(s) !== undefined,
+      // js-yaml spells keys with String(); Go's float keys read differently (1e6 gives "1e+06").
+      floatKey: g.float && typeof value === 'number' && goFloat32g(value) !== String(value),
+    };
+    if (classified.size >= CLASSIFIED_MAX) classified.clear();
+    classified.set(s, c);
+  }
+  memoKind = c.kind;
+  memoValue = c.value;
+  memoFloat = c.float;
+  if (c.hazard) hazardsSeen++;
+  if (c.floatKey) floatKeysSeen++;
 }
+
+/** What classify() found for a scalar text (all primitives, so entries can be shared). */
+interface Classified {
+  readonly kind: ScalarReading['kind'];
+  readonly value: null | boolean | number | string;
+  readonly float: boolean;
+  readonly hazard: boolean;
+  readonly floatKey: boolean;
+}
+// why: manifests repeat the same resolvable scalars ("3", "60s", "0644", versions) in every
+// document; reading one takes three readers (Go, PyYAML, YAML 1.2). Bounded: cleared when full.
+const classified = new Map<string, Classified>();
+const CLASSIFIED_MAX = 4096;
 
 const isKind = (kind: ScalarReading['kind']) => (data: unknown): boolean => {
   classify(data);
