@@ -1,5 +1,5 @@
 // The contract between the certificate node scripts (templates/scripts/{microk8s,kubeadm}-certs.sh,
-// templates/scripts/systemd/*) and the code that wires them into bootstrap objects (the
+// templates/scripts/capi-gen-certs*.{service,timer}) and the code that wires them into bootstrap objects (the
 // microk8s-cert-guard and kubeadm-cert-checks transforms), the cloud-init preview and lint
 // (issue 5 items 4-7, issue 7 hardening rules). Both sides import these names; a change here is a
 // change of what is on the node, so the sandbox tests and goldens follow.
