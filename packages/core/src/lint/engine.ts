@@ -3,9 +3,9 @@
 // throws is reported as a finding (lint/internal-error), not a crash.
 import type { Issue, Severity } from '../errors.ts';
 import type { DocumentResult, ValidationResult } from '../validate/types.ts';
-import type { LoadedDocument } from '../yaml/types.ts';
 import { objectLabel } from '../validate/validate-object.ts';
 import { usesPlaceholders, validateLoaded, validateText } from '../validate/validate-text.ts';
+import { detectClusterctlTemplate } from '../yaml/clusterctl-template.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { placeholderNames } from '../yaml/placeholders.ts';
 import { DEFAULT_LINT_CONFIG, isIgnored, type LintConfig } from './config.ts';
@@ -23,7 +23,7 @@ export interface LintTextOptions {
   readonly config?: LintConfig;
   /**
    * Whether the text is a clusterctl template: `auto` (default) when a `${` appears outside
-   * multi-line strings (see {@link detectTemplate}).
+   * multi-line strings (see yaml/clusterctl-template.ts).
    */
   readonly clusterctlTemplate?: 'auto' | 'on' | 'off';
   /** The rules to run instead of {@link RULES} (tests). Validator and engine rules always run. */
@@ -77,31 +77,6 @@ function errorMessage(err: unknown): string {
   return text.replace(/\s+/g, ' ').trim() || 'no message';
 }
 
-/** True when a key or a one-line string of a value holds `${`. */
-function hasOneLinePlaceholder(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('${') && !v.includes('\n');
-  if (Array.isArray(v)) return v.some(hasOneLinePlaceholder);
-  if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) if (k.includes('${') || hasOneLinePlaceholder(x)) return true;
-  }
-  return false;
-}
-
-/**
- * `auto` detection of a clusterctl template. A text without `${` is none. One whose every `${`
- * sits in a multi-line string (the shell scripts in `files[].content` of a plain manifest, such as
- * `capi-gen render` output, where `${x:-y}` is shell) is none either: clusterctl templates name
- * their objects and versions with placeholders on one line. A text that does not parse without
- * masking its placeholders (`[${X:= }]`) is one. Returns the unmasked documents when the answer
- * is "none", for reuse.
- */
-function detectTemplate(text: string, file: string): { template: boolean; loaded?: LoadedDocument[] } {
-  if (!text.includes('${')) return { template: false };
-  const loaded = loadDocuments(text, { file, placeholders: false });
-  const template = loaded.some((d) => d.issues.some((i) => i.code === 'YAML_SYNTAX') || hasOneLinePlaceholder(d.value));
-  return template ? { template } : { template, loaded };
-}
-
 /** The validator's result with positions moved from the substituted copy back to the original. */
 function mapValidation(result: ValidationResult, sub: SubstitutedText): ValidationResult {
   if (!sub.changed) return result;
@@ -120,7 +95,7 @@ export async function lintText(text: string, options: LintTextOptions): Promise<
   const config = options.config ?? DEFAULT_LINT_CONFIG;
   const rules = options.rules ?? RULES;
   const mode = options.clusterctlTemplate ?? 'auto';
-  const detected = mode === 'auto' ? detectTemplate(text, file) : { template: usesPlaceholders(text, mode) };
+  const detected = mode === 'auto' ? detectClusterctlTemplate(text, file) : { template: usesPlaceholders(text, mode) };
   const template = detected.template;
   const placeholders = template ? placeholderNames(text) : [];
 
