@@ -381,6 +381,60 @@ describe('harden/microk8s-no-cert-guard', () => {
   });
 });
 
+describe('the certificate rules on what `capi-gen harden` writes', () => {
+  it('finds nothing left to add after hardenText (MicroK8s control plane and workers, kubeadm KCP and workers)', async () => {
+    // Arrange
+    const text = dedent`
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sControlPlane
+      metadata:
+        name: mk
+      spec:
+        version: v1.31.4
+        machineTemplate:
+          infrastructureTemplate: {apiVersion: infrastructure.cluster.x-k8s.io/v1beta1, kind: OpenStackMachineTemplate, name: mk}
+        controlPlaneConfig:
+          initConfiguration:
+            riskLevel: stable
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta1
+      kind: MicroK8sConfigTemplate
+      metadata:
+        name: mk-workers
+      spec:
+        template:
+          spec:
+            initConfiguration:
+              riskLevel: stable
+      ---
+      apiVersion: controlplane.cluster.x-k8s.io/v1beta2
+      kind: KubeadmControlPlane
+      metadata:
+        name: cp
+      spec:
+        version: v1.33.0
+        kubeadmConfigSpec:
+          preKubeadmCommands: ["echo mine"]
+      ---
+      apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
+      kind: KubeadmConfigTemplate
+      metadata:
+        name: workers
+      spec:
+        template:
+          spec: {}
+    `;
+    const rules = [rule('harden/microk8s-no-cert-guard'), rule('harden/kubeadm-no-cert-checks')];
+    // Act
+    const before = await Promise.all(rules.map((r) => lintWith(r, text)));
+    const hardened = hardenText(text, { file: 'test.yaml', hardening: undefined });
+    const after = await Promise.all(rules.map((r) => lintWith(r, hardened.text)));
+    // Assert
+    expect(before.map((f) => f.length)).toEqual([2, 2]);
+    expect(after).toEqual([[], []]);
+  });
+});
+
 describe('harden/kubeadm-no-cert-checks', () => {
   const checks = rule('harden/kubeadm-no-cert-checks');
 
