@@ -126,9 +126,10 @@ const styled = fc.tuple(valueArb, fc.integer({ min: -1, max: 3 }), fc.boolean(),
 describe('fast locator (property)', () => {
   it('gives the AST positions wherever it answers, on generated documents in many styles', () => {
     fc.assert(
-      fc.property(styled, fc.boolean(), (text, marker) => {
+      fc.property(styled, fc.boolean(), fc.boolean(), (text, marker, crlf) => {
         // Act
-        const diffs = differences(marker ? `---\n${text}` : text, false);
+        const body = marker ? `---\n${text}` : text;
+        const diffs = differences(crlf ? body.replace(/\n/g, '\r\n') : body, false);
         // Assert
         expect(diffs).toEqual([]);
       }),
