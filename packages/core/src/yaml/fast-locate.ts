@@ -198,7 +198,8 @@ export function lineTable(text: string): LineTable {
       }
       blockOwner = -1;
     }
-    if (!blank && text.charCodeAt(content) === TAB) return undefined;
+    // why: a tab as separation (`a:\t1`) moves where npm yaml starts a node; refuse any tab outside block scalars.
+    if (!blank && text.indexOf('\t', content) >= 0 && text.indexOf('\t', content) < end) return undefined;
     if (blank || text.charCodeAt(content) === HASH) {
       lines.push({ start: pos, end, content, skip: true });
       pos = next;
@@ -275,6 +276,8 @@ function valueAfter(text: string, lines: readonly Line[], line: number, after: n
   const l = lines[line]!;
   const v = skipSpaces(text, after, l.end);
   if (v < l.end && text.charCodeAt(v) !== HASH) return nodeAt(text, lines, line, v);
+  // why: a comment after the indicator may or may not be taken into the next node's range; refuse.
+  if (v < l.end) return undefined;
   const j = nextContentLine(lines, line);
   if (j < 0) return { type: 'empty' };
   const m = lines[j]!;

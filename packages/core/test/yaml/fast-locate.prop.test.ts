@@ -77,7 +77,7 @@ describe('fast locator', () => {
   it('answers for plain block-style documents and refuses anchors, tags, multi-line flow and tabs', () => {
     // Arrange
     const plain = 'a:\n  b: [1, 2]\n  c:\n  - x\n  - v: |\n      text\n    z: "q"\n';
-    const refused = ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: [1,\n  2]\n', 'a:\n\tb: 1\n', 'a: "multi\n  line"\n', '? a\n: 1\n', '--- a: 1\n'];
+    const refused = ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: [1,\n  2]\n', 'a:\n\tb: 1\n', 'a:\t1\n', 'a: "multi\n  line"\n', '? a\n: 1\n', '--- a: 1\n'];
     // Act
     const accepted = lineTable(plain);
     // Assert
@@ -119,7 +119,7 @@ const valueArb = fc.letrec((tie) => ({
 const styled = fc.tuple(valueArb, fc.integer({ min: -1, max: 3 }), fc.boolean(), fc.constantFrom(2, 4), fc.constantFrom('js-yaml', 'yaml'), fc.boolean()).map(([v, flowLevel, noArrayIndent, indent, lib, comments]) => {
   const body = lib === 'js-yaml' ? yaml.dump(v, { flowLevel, noArrayIndent, indent, lineWidth: -1, noRefs: true }) : stringify(v, { indent, lineWidth: 0, indentSeq: !noArrayIndent });
   // Comment lines and blank lines at the indentation of the line after them.
-  const text = comments ? body.replace(/\n( *)(?=\S)/g, (_m, sp: string) => `\n${sp}# note\n\n${sp}`) : body;
+  const text = comments ? body.replace(/\n( *)(?=\S)/g, (_m, sp: string) => `\n${sp}# note\n\n${sp}`).replace(/:\n/g, ': # after\n').replace(/-\n/g, '- # after\n') : body;
   return text;
 });
 
