@@ -39,7 +39,7 @@ const deprecatedVersion: LintRule = {
   id: 'api/deprecated-version',
   severity: 'warning',
   summary: 'The object uses an API version its CRD marks deprecated (CAPI v1beta1 since v1.11; unserved from v1.16).',
-  fix: 'Move the object to the version named in the message (capi-gen render --contract v1beta2 writes it).',
+  fix: 'Move the object to the version named in the message (capi-gen render --contract v1beta2 writes it for kubeadm flavors); MicroK8s clusters stay on v1beta1 until the MicroK8s providers support v1beta2.',
   docs: '#api-deprecated-version',
   check(context) {
     const docs = kubeDocs(context);
