@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['./test/setup/fast-check-seed.ts'],
+    globalSetup: ['./test/setup/cli-cache-dir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
