@@ -6,6 +6,7 @@ import { check, dedent, lintWith, ruleById, where } from './_context.ts';
 
 const deprecated = ruleById(LIFECYCLE_RULES, 'api/deprecated-version');
 const removed = ruleById(LIFECYCLE_RULES, 'api/removed-kind');
+const docker = ruleById(LIFECYCLE_RULES, 'api/docker-kind-removed');
 const microk8s = ruleById(LIFECYCLE_RULES, 'api/microk8s-contract');
 
 const object = (apiVersion: string, kind: string, name = 'x'): string => dedent`
@@ -34,7 +35,7 @@ describe('api/deprecated-version', () => {
     expect(found[0]!.message).toContain('v1.11');
   });
 
-  it('follows the registry: every deprecated entry is reported, every other one is not (Docker* go to api/removed-kind)', async () => {
+  it('follows the registry: every deprecated entry is reported, every other one is not (Docker* go to api/docker-kind-removed)', async () => {
     for (const crd of CRDS) {
       // Act
       const found = await check(deprecated, object(`${crd.group}/${crd.version}`, crd.kind));
@@ -61,18 +62,6 @@ describe('api/removed-kind', () => {
     expect(await lintWith(removed, text)).toEqual([]);
   });
 
-  it('reports Docker* kinds as errors at apiVersion, naming the Dev* kind', async () => {
-    // Arrange
-    const text = object('infrastructure.cluster.x-k8s.io/v1beta2', 'DevCluster') + '---\n' + object('infrastructure.cluster.x-k8s.io/v1beta2', 'DockerMachineTemplate');
-    // Act
-    const found = await lintWith(removed, text);
-    // Assert
-    expect(where(found)).toEqual(['6:13 /apiVersion']);
-    expect(found[0]!.severity).toBe('error');
-    expect(found[0]!.message).toContain('v1.15');
-    expect(found[0]!.message).toContain('DevMachineTemplate');
-  });
-
   it('reports removed CAPI and CAPO versions of kinds the validator does not know (Machine, OpenStackMachine)', async () => {
     // Arrange
     const text = object('cluster.x-k8s.io/v1alpha4', 'Machine') + '---\n' + object('infrastructure.cluster.x-k8s.io/v1alpha6', 'OpenStackMachine');
@@ -91,6 +80,27 @@ describe('api/removed-kind', () => {
     const all = (await lintText(text, { file: 'test.yaml', rules: LIFECYCLE_RULES })).findings;
     // Assert
     expect(all.map((f) => `${f.source.line}:${f.source.col} ${f.ruleId}`)).toEqual(['1:13 api/unknown-version']);
+  });
+});
+
+describe('api/docker-kind-removed', () => {
+  it('passes for Dev* kinds and other infrastructure kinds', async () => {
+    const text = [object('infrastructure.cluster.x-k8s.io/v1beta2', 'DevCluster'), object('infrastructure.cluster.x-k8s.io/v1beta1', 'OpenStackCluster')].join('---\n');
+    expect(await lintWith(docker, text)).toEqual([]);
+  });
+
+  it('reports Docker* kinds as warnings at apiVersion, naming the Dev* kind; api/removed-kind stays silent on them', async () => {
+    // Arrange
+    const text = object('infrastructure.cluster.x-k8s.io/v1beta2', 'DevCluster') + '---\n' + object('infrastructure.cluster.x-k8s.io/v1beta1', 'DockerMachineTemplate');
+    // Act
+    const found = await lintWith(docker, text);
+    const byRemoved = await lintWith(removed, text);
+    // Assert
+    expect(where(found)).toEqual(['6:13 /apiVersion']);
+    expect(found[0]!.severity).toBe('warning');
+    expect(found[0]!.message).toContain('v1.15');
+    expect(found[0]!.message).toContain('DevMachineTemplate');
+    expect(byRemoved).toEqual([]);
   });
 });
 

@@ -48,7 +48,7 @@ const deprecatedVersion: LintRule = {
     for (const doc of docs) {
       const crd = findCrd(doc.apiVersion, doc.kind);
       if (crd === undefined || !crd.deprecated) continue;
-      // why: Docker* kinds are removed outright; api/removed-kind reports them with the Dev* replacement.
+      // why: Docker* kinds are removed outright in v1.15; api/docker-kind-removed reports them with the Dev* replacement.
       if (isDockerKind(doc)) continue;
       const to = storageVersion(doc.group, doc.kind);
       const replacement = to === undefined ? 'a served version' : `${doc.group}/${to}`;
@@ -68,10 +68,6 @@ const deprecatedVersion: LintRule = {
 
 /** What replaces a removed kind or version, or undefined when it is not removed. */
 function removal(doc: KubeDoc): string | undefined {
-  if (isDockerKind(doc)) {
-    const dev = doc.kind.replace(/^Docker/, 'Dev');
-    return `the Docker* infrastructure kinds were removed in Cluster API v1.15; use ${dev} from ${INFRA_GROUP}/v1beta2 with spec.backend.docker (for DockerMachinePool and DockerMachine, the matching Dev* kind)`;
-  }
   const alpha = alphaNumber(doc.version);
   if (alpha === undefined) return undefined;
   if (doc.group === INFRA_GROUP && doc.kind.startsWith('OpenStack') && alpha <= 7) {
@@ -87,8 +83,8 @@ function removal(doc: KubeDoc): string | undefined {
 const removedKind: LintRule = {
   id: 'api/removed-kind',
   severity: 'error',
-  summary: 'The kind or API version was removed upstream: Docker* kinds (CAPI v1.15), CAPO v1alpha7 and older, CAPI v1alpha4 and older.',
-  fix: 'Use the replacement named in the message (Dev* kinds, CAPO v1beta1/v1beta2, CAPI v1beta2).',
+  summary: 'The API version was removed upstream: CAPO v1alpha7 and older, CAPI v1alpha4 and older.',
+  fix: 'Use the replacement named in the message (CAPO v1beta1/v1beta2, CAPI v1beta2).',
   docs: '#api-removed-kind',
   check(context) {
     const out: RuleFinding[] = [];
@@ -96,9 +92,8 @@ const removedKind: LintRule = {
       const why = removal(doc);
       if (why === undefined) continue;
       // why: the validator's api/unknown-version already says this version is not served and lists the
-      // served ones; repeating that at the same position is noise. Docker* kinds are the exception:
-      // the validator would point at versions of a kind that no longer exists at all.
-      if (!isDockerKind(doc) && validatorReportsVersion(context, doc.index)) continue;
+      // served ones; repeating that at the same position is noise.
+      if (validatorReportsVersion(context, doc.index)) continue;
       out.push({ document: doc.index, path: '/apiVersion', message: `${doc.apiVersion} ${doc.kind} is no longer served: ${why}` });
     }
     return out;
@@ -146,7 +141,33 @@ function microk8sRefKind(value: Record<string, unknown>): string | undefined {
 }
 
 /** The lifecycle rules, in docs order. */
-export const LIFECYCLE_RULES: readonly LintRule[] = [deprecatedVersion, removedKind, microk8sContract];
+/**
+ * Docker* kinds: removed in Cluster API v1.15, but served by every released CAPD up to v1.14 and
+ * the only CAPD kinds of the v1beta1 contract (CAPI v1.10 and older have no Dev* kinds), so a
+ * warning, not an error: the manifest works today and breaks on the upgrade to v1.15.
+ */
+const dockerKindRemoved: LintRule = {
+  id: 'api/docker-kind-removed',
+  severity: 'warning',
+  summary: 'Docker* infrastructure kinds (CAPD) are removed in Cluster API v1.15; the Dev* kinds replace them.',
+  fix: 'On Cluster API v1.11 or later use the Dev* kind named in the message (infrastructure.cluster.x-k8s.io/v1beta2, spec.backend.docker; capi-gen render --contract v1beta2); before v1.15 the Docker* kinds still work.',
+  docs: '#api-docker-kind-removed',
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const doc of kubeDocs(context)) {
+      if (!isDockerKind(doc)) continue;
+      const dev = doc.kind.replace(/^Docker/, 'Dev');
+      out.push({
+        document: doc.index,
+        path: '/apiVersion',
+        message: `${doc.apiVersion} ${doc.kind} is removed in Cluster API v1.15 (served up to v1.14); use ${dev} from ${INFRA_GROUP}/v1beta2 with spec.backend.docker (Cluster API v1.11 or later)`,
+      });
+    }
+    return out;
+  },
+};
+
+export const LIFECYCLE_RULES: readonly LintRule[] = [deprecatedVersion, removedKind, dockerKindRemoved, microk8sContract];
 
 /** This module's and references.ts' rules, so that rules/index.ts needs one line for both. */
 export const REFERENCE_AND_LIFECYCLE_RULES: readonly LintRule[] = [...REFERENCE_RULES, ...LIFECYCLE_RULES];
