@@ -11,14 +11,13 @@
 //     plane, executed by /bin/sh inside bubblewrap with fake scripts, deliver every value verbatim
 //     as its own argument and create no file but the fakes' log. A deliberately dangerous value
 //     (schema bypassed) proves the harness can fail.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { checkClusterSpec, ClusterSpecSchema, renderCluster, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BWRAP, DEFAULT_TOOLS, Sandbox } from '../support/sandbox.ts';
 
 // ----------------------------------------------------------------------------------------------
 // A valid base spec and the fields whose values reach runcmd lines (or, for NTP, a file).
@@ -225,8 +224,9 @@ function initRunCommands(cp: KubeObject, endpoint: string): Line[] {
 
 // ----------------------------------------------------------------------------------------------
 // The sandbox. The root is bubblewrap's own tmpfs (so `touch /pwned` would succeed and be seen)
-// with the host's /usr read-only, /capi-scripts a read-only bind of the fakes, and the work dir
-// the only host path that is writable. Real /var, /etc and /capi-scripts are never touched.
+// with the host's /usr read-only, /capi-scripts a read-only bind of the fakes, and /work (the
+// runcmd script) and /fake-state (the fakes' log) the only host paths that are writable. Real
+// /var, /etc and /capi-scripts are never touched.
 
 const SCRIPT_NAMES = [
   '00-configure-snapstore-http-proxy.sh',
@@ -247,15 +247,6 @@ const SCRIPT_NAMES = [
 ];
 const FAKE_COMMANDS = ['microk8s', 'systemctl'];
 
-function findBwrap(): string | null {
-  const r = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' });
-  if (r.status !== 0 || r.stdout.trim() === '') return null;
-  // bwrap can be installed but unusable (no user namespaces in this container).
-  const probe = spawnSync('bwrap', ['--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--unshare-all', '--die-with-parent', '/bin/true']);
-  return probe.status === 0 ? r.stdout.trim() : null;
-}
-
-const BWRAP = findBwrap();
 if (BWRAP === null) {
   console.warn('microk8s-injection: bwrap is missing or cannot create a sandbox here (install bubblewrap; .ci/run does); the execution tests are skipped');
 }
@@ -269,68 +260,44 @@ interface RunResult {
   readonly stderr: string;
 }
 
+/** The log the fakes append to, inside the sandbox; the only file a clean run creates. */
+const LOG = '/fake-state/log';
+
 function runInSandbox(lines: readonly Line[]): RunResult {
-  const dir = mkdtempSync(join(tmpdir(), 'capi-gen-mk8s-'));
+  // The shared harness (test/support/sandbox.ts): bubblewrap's tmpfs as /, the host's /usr
+  // read-only, PATH=/fake:/tools. `find` is allowlisted for the inventory below.
+  const sb = new Sandbox({ paths: ['/work'], tools: [...DEFAULT_TOOLS, 'find'] });
   try {
-    const log = join(dir, 'log');
     // One record per call: the program path, the argument count, then each argument, each
-    // terminated by NUL (printf reuses the format for every operand).
-    const fake = `#!/bin/sh\nprintf '%s\\0' "$0" "$#" "$@" >> '${log}'\n`;
-    mkdirSync(join(dir, 'capi-scripts'));
-    mkdirSync(join(dir, 'bin'));
-    for (const n of SCRIPT_NAMES) writeFileSync(join(dir, 'capi-scripts', n), fake, { mode: 0o755 });
-    for (const n of FAKE_COMMANDS) writeFileSync(join(dir, 'bin', n), fake, { mode: 0o755 });
-    writeFileSync(join(dir, 'run.sh'), `#!/bin/sh\nset -e\n${lines.map((l) => l.text).join('\n')}\n`);
-    chmodSync(join(dir, 'run.sh'), 0o755);
+    // terminated by NUL (printf reuses the format for every operand). Sandbox's own call log
+    // joins arguments with spaces, which would hide an argument split in two.
+    const record = `printf '%s\\0' "$0" "$#" "$@" >> '${LOG}'`;
+    for (const n of FAKE_COMMANDS) sb.fake(n, { body: record });
+    const scripts = join(sb.dir, 'capi-scripts');
+    mkdirSync(scripts);
+    for (const n of SCRIPT_NAMES) writeFileSync(join(scripts, n), `#!/bin/sh\n${record}\n`, { mode: 0o755 });
+    sb.write('/work/run.sh', `#!/bin/sh\nset -e\n${lines.map((l) => l.text).join('\n')}\n`, 0o755);
     // Inventory of every writable place before and after, NUL-separated, on stdout; the
     // script's own output goes to stderr.
-    const inventory = `find / /tmp '${dir}' -xdev -print0 2>/dev/null`;
-    const wrapper = `${inventory}; printf '\\0--run--\\0'; /bin/sh '${dir}/run.sh' 1>&2; printf '%s\\0--after--\\0' "$?"; ${inventory}`;
-    const r = spawnSync(
-      BWRAP!,
-      [
-        '--tmpfs', '/',
-        '--ro-bind', '/usr', '/usr',
-        '--symlink', 'usr/bin', '/bin',
-        '--symlink', 'usr/sbin', '/sbin',
-        '--symlink', 'usr/lib', '/lib',
-        '--symlink', 'usr/lib64', '/lib64',
-        '--dev', '/dev',
-        '--proc', '/proc',
-        '--tmpfs', '/tmp',
-        '--bind', dir, dir,
-        '--ro-bind', join(dir, 'capi-scripts'), '/capi-scripts',
-        '--unshare-all',
-        '--die-with-parent',
-        '--clearenv',
-        '--setenv', 'PATH', `${dir}/bin:/usr/bin:/usr/sbin`,
-        '--chdir', '/',
-        '/bin/sh', '-c', wrapper,
-      ],
-      { encoding: 'buffer', timeout: 30_000 },
-    );
-    if (r.error !== undefined) throw r.error;
-    const out = r.stdout.toString('utf8').split('\0');
+    const inventory = 'find / /tmp /work /fake-state -xdev -print0 2>/dev/null';
+    const wrapper = `${inventory}; printf '\\0--run--\\0'; /bin/sh /work/run.sh 1>&2; printf '%s\\0--after--\\0' "$?"; ${inventory}`;
+    const r = sb.run(['/bin/sh', '-c', wrapper], { ro: { '/capi-scripts': scripts } });
+    const out = r.stdout.split('\0');
     const run = out.indexOf('--run--');
     const after = out.indexOf('--after--');
-    if (run < 0 || after < 0) throw new Error(`sandbox failed (exit ${r.status}): ${r.stderr.toString('utf8')}`);
+    if (run < 0 || after < 0) throw new Error(`sandbox failed (exit ${r.status}): ${r.stderr}`);
     const before = new Set(out.slice(0, run));
     const created = [...new Set(out.slice(after + 1).filter((p) => p !== '' && !before.has(p)))].sort();
     const calls: Call[] = [];
-    let raw: string[] = [];
-    try {
-      raw = readFileSync(log, 'utf8').split('\0');
-    } catch {
-      raw = [];
-    }
+    const raw = sb.readState('log').split('\0');
     for (let i = 0; i + 1 < raw.length; ) {
       const n = Number(raw[i + 1]);
       calls.push({ program: basename(raw[i]!), args: raw.slice(i + 2, i + 2 + n) });
       i += 2 + n;
     }
-    return { exitCode: Number(out[after - 1]), calls, created, stderr: r.stderr.toString('utf8') };
+    return { exitCode: Number(out[after - 1]), calls, created, stderr: r.stderr };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    sb.cleanup();
   }
 }
 
