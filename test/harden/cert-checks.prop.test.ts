@@ -6,8 +6,8 @@
 //   - the user's commands are all kept, in their relative order, and ours come after them;
 //   - file paths in the output are unique;
 //   - hardenText output re-parses with a YAML 1.1 parser to exactly the hardened objects;
-//   - a clusterctl template hardened and then substituted (envsubst emulated below, `$$` -> `$`,
-//     `${V}`, `${V:=d}`, `${V:-d}`) holds the same scripts and commands as the plain manifest
+//   - a clusterctl template hardened and then substituted (envsubst as emulated in
+//     @capi-gen/core/testing: `$$` -> `$`, `${V}`, `${V:=d}`, `${V:-d}`) holds the same scripts and commands as the plain manifest
 //     (substituted first) hardened.
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { microk8sInitConfigurationKeys } from '../../packages/core/src/harden/mi
 import { TRANSFORMS, type HardenContext } from '../../packages/core/src/harden/registry.ts';
 import { hardenText, objectsToYaml, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
 import { REPO_ROOT } from '../support/shared.ts';
+import { envsubst } from '../../packages/core/src/testing/index.ts';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
 type Json = Record<string, unknown>;
@@ -205,37 +206,6 @@ describe('certificate hardening properties', () => {
 });
 
 // --- clusterctl templates ---------------------------------------------------------------------
-
-/** clusterctl's substitution (drone/envsubst) for the forms used here: `$$`, `${V}`, `${V:=d}`, `${V:-d}`. */
-function envsubst(text: string, env: Readonly<Record<string, string>>): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === '$' && text[i + 1] === '$') {
-      out += '$';
-      i += 2;
-    } else if (text[i] === '$' && text[i + 1] === '{') {
-      let depth = 1;
-      let j = i + 2;
-      for (; j < text.length && depth > 0; j++) {
-        if (text[j] === '$' && text[j + 1] === '{') {
-          depth++;
-          j++;
-        } else if (text[j] === '}') depth--;
-      }
-      const body = text.slice(i + 2, j - 1);
-      const m = /^([A-Za-z0-9_]+)(?:(:[=-])([\s\S]*))?$/.exec(body);
-      if (m === null) throw new Error(`envsubst: bad substitution \${${body}}`);
-      const value = env[m[1]!];
-      out += value !== undefined && value !== '' ? value : m[2] !== undefined ? envsubst(m[3] ?? '', env) : '';
-      i = j;
-    } else {
-      out += text[i];
-      i++;
-    }
-  }
-  return out;
-}
 
 const TEMPLATE = `# workers, as clusterctl templates write them
 apiVersion: bootstrap.cluster.x-k8s.io/v1beta1

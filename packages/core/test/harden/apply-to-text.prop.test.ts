@@ -1,5 +1,6 @@
 // Property: a clusterctl template hardened and then substituted by clusterctl (envsubst, emulated
-// below) reads exactly like the same manifest substituted first and hardened as a plain manifest.
+// in @capi-gen/core/testing) reads exactly like the same manifest substituted first and hardened
+// as a plain manifest.
 // So every `$` that harden injects survives envsubst, and the user's placeholders and `$$`
 // escapes are left for clusterctl as they were. Injected text is random (with `$`, `${X}`, `$$`,
 // braces, quotes, newlines), next to the real registered transforms' script and command.
@@ -10,37 +11,7 @@ import type { KubeObject } from '../../src/emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../../src/flavors/flavor.ts';
 import { hardenText } from '../../src/harden/apply-to-text.ts';
 import { TRANSFORMS, type Transform } from '../../src/harden/registry.ts';
-
-/** clusterctl's substitution (drone/envsubst) for the forms used here: `$$`, `${V}`, `${V:=d}`, `${V:-d}`. */
-function envsubst(text: string, env: Readonly<Record<string, string>>): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === '$' && text[i + 1] === '$') {
-      out += '$';
-      i += 2;
-    } else if (text[i] === '$' && text[i + 1] === '{') {
-      let depth = 1;
-      let j = i + 2;
-      for (; j < text.length && depth > 0; j++) {
-        if (text[j] === '$' && text[j + 1] === '{') {
-          depth++;
-          j++;
-        } else if (text[j] === '}') depth--;
-      }
-      const body = text.slice(i + 2, j - 1);
-      const m = /^([A-Za-z0-9_]+)(?:(:[=-])([\s\S]*))?$/.exec(body);
-      if (m === null) throw new Error(`envsubst: bad substitution \${${body}}`);
-      const value = env[m[1]!];
-      out += value !== undefined && value !== '' ? value : m[2] !== undefined ? envsubst(m[3] ?? '', env) : '';
-      i = j;
-    } else {
-      out += text[i];
-      i++;
-    }
-  }
-  return out;
-}
+import { envsubst } from '../../src/testing/index.ts';
 
 const TEMPLATE = `# A MicroK8s control plane, as in the provider's templates
 apiVersion: controlplane.cluster.x-k8s.io/v1beta1
