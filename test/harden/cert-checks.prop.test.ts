@@ -10,7 +10,6 @@
 //     @capi-gen/core/testing: `$$` -> `$`, `${V}`, `${V:=d}`, `${V:-d}`) holds the same scripts and commands as the plain manifest
 //     (substituted first) hardened.
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CERTS_ENV_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, KUBEADM_CERTS_SCRIPT_PATH, MICROK8S_CERTS_SCRIPT_PATH, MICROK8S_FIRST_BOOT_COMMAND, KUBEADM_PRE_COMMAND } from '../../packages/core/src/harden/node-certs-contract.ts';
@@ -18,16 +17,15 @@ import { kubeadmConfigSpecKeys } from '../../packages/core/src/harden/kubeadm-ce
 import { microk8sInitConfigurationKeys } from '../../packages/core/src/harden/microk8s-cert-guard.ts';
 import { TRANSFORMS, type HardenContext } from '../../packages/core/src/harden/registry.ts';
 import { hardenText, objectsToYaml, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
-import { REPO_ROOT } from '../support/shared.ts';
+import { TEMPLATES_DIR } from '../support/repo.ts';
 import { envsubst } from '../../packages/core/src/testing/index.ts';
 
-const TEMPLATES = join(REPO_ROOT, 'templates');
 type Json = Record<string, unknown>;
 type Hardening = HardenContext['hardening'];
 
 function applyAll(objects: readonly KubeObject[], hardening: Hardening): KubeObject[] {
   let out = [...objects];
-  for (const t of TRANSFORMS) out = t.apply(out, { hardening, templatesDir: TEMPLATES });
+  for (const t of TRANSFORMS) out = t.apply(out, { hardening, templatesDir: TEMPLATES_DIR });
   return out;
 }
 
@@ -180,11 +178,11 @@ describe('certificate hardening properties', () => {
         // Arrange
         const text = objectsToYaml(input);
         // Act
-        const r = hardenText(text, { hardening: h, templatesDir: TEMPLATES, clusterctlTemplate: false });
+        const r = hardenText(text, { hardening: h, templatesDir: TEMPLATES_DIR, clusterctlTemplate: false });
         // Assert
         const reparsed = parseAllDocuments(r.text, { version: '1.1' }).map((d) => d.toJS() as unknown);
         expect(reparsed).toEqual(applyAll(input, h));
-        expect(hardenText(r.text, { hardening: h, templatesDir: TEMPLATES, clusterctlTemplate: false }).changes).toEqual([]);
+        expect(hardenText(r.text, { hardening: h, templatesDir: TEMPLATES_DIR, clusterctlTemplate: false }).changes).toEqual([]);
       }),
       { numRuns: 40 },
     );
@@ -262,9 +260,9 @@ describe('certificate hardening of clusterctl templates', () => {
     fc.assert(
       fc.property(env, hardening, (vars, h) => {
         // Act
-        const template = hardenText(TEMPLATE, { hardening: h, templatesDir: TEMPLATES });
+        const template = hardenText(TEMPLATE, { hardening: h, templatesDir: TEMPLATES_DIR });
         const viaTemplate = envsubst(template.text, vars);
-        const plain = hardenText(envsubst(TEMPLATE, vars), { hardening: h, templatesDir: TEMPLATES, clusterctlTemplate: false });
+        const plain = hardenText(envsubst(TEMPLATE, vars), { hardening: h, templatesDir: TEMPLATES_DIR, clusterctlTemplate: false });
         // Assert
         expect(template.clusterctlTemplate).toBe(true);
         const parts = ourParts(viaTemplate);

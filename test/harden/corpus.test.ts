@@ -5,7 +5,6 @@
 // config gets the certificate checks once (files and last commands); the ones left alone are
 // Ignition or placeholder configs named in a warning, or templates written without a spec. The helm-unittest snapshots wrap manifests in
 // strings; the manifests inside them are hardened.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPlaceholders, hardenText, validateText, type HardenTextResult, type Issue } from '../../packages/core/src/index.ts';
 import { kubeadmConfigSpecKeys } from '../../packages/core/src/harden/kubeadm-cert-checks.ts';
@@ -23,12 +22,12 @@ import {
 } from '../../packages/core/src/harden/node-certs-contract.ts';
 import { loadDocuments } from '../../packages/core/src/yaml/load.ts';
 import { corpusTexts } from '../support/corpus.ts';
-import { HAS_SHARED, REPO_ROOT } from '../support/shared.ts';
+import { TEMPLATES_DIR } from '../support/repo.ts';
+import { HAS_SHARED } from '../support/shared.ts';
 
-const TEMPLATES = join(REPO_ROOT, 'templates');
 
 function harden(text: string, file: string): HardenTextResult {
-  return hardenText(text, { file, hardening: undefined, templatesDir: TEMPLATES });
+  return hardenText(text, { file, hardening: undefined, templatesDir: TEMPLATES_DIR });
 }
 
 /** Splits a stream at its `---` lines (the corpus has no `---` line inside a block scalar). */

@@ -3,8 +3,6 @@
 // adds the certs script, service, timer and options file once (PKI_DIR from certificatesDir), the
 // pre command last in preKubeadmCommands and the post command last in postKubeadmCommands;
 // Ignition configs and placeholders it cannot judge are left alone with a note.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCertsEnv, KUBEADM_CERTS_ENV_KEYS, parseCertsEnv } from '../../packages/core/src/harden/certificate-options.ts';
 import { IGNITION_NOTE, KUBEADM_CERT_CHECKS_FILES, kubeadmCertChecks } from '../../packages/core/src/harden/kubeadm-cert-checks.ts';
@@ -19,14 +17,13 @@ import {
 } from '../../packages/core/src/harden/node-certs-contract.ts';
 import type { HardenContext } from '../../packages/core/src/harden/registry.ts';
 import { loadNodeScript } from '../../packages/core/src/scripts/load-script.ts';
-import { parseClusterSpec, renderCluster, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
-import { REPO_ROOT } from '../support/shared.ts';
+import { renderCluster, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
+import { exampleSpec, TEMPLATES_DIR } from '../support/repo.ts';
 
-const TEMPLATES = join(REPO_ROOT, 'templates');
-const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES, ...(note === undefined ? {} : { note }) });
-const SCRIPT = loadNodeScript(TEMPLATES, KUBEADM_CERT_CHECKS_FILES.script);
-const SERVICE = loadNodeScript(TEMPLATES, KUBEADM_CERT_CHECKS_FILES.service);
-const TIMER = loadNodeScript(TEMPLATES, KUBEADM_CERT_CHECKS_FILES.timer);
+const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES_DIR, ...(note === undefined ? {} : { note }) });
+const SCRIPT = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.script);
+const SERVICE = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.service);
+const TIMER = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.timer);
 const OUR_PATHS = [KUBEADM_CERTS_SCRIPT_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, CERTS_ENV_PATH];
 
 type Spec = { files?: Record<string, unknown>[]; preKubeadmCommands?: unknown[]; postKubeadmCommands?: unknown[]; [k: string]: unknown };
@@ -197,7 +194,7 @@ describe('kubeadm flavors render', () => {
     ['kubeadm-docker', 'v1beta2'],
   ] as const)('%s %s: the control plane and every worker template get the checks once and validate', async (flavor, contract) => {
     // Arrange
-    const spec = parseClusterSpec(readFileSync(join(REPO_ROOT, 'examples', `${flavor}.yaml`), 'utf8'), `examples/${flavor}.yaml`);
+    const spec = exampleSpec(flavor);
     // Act
     const r = await renderCluster(spec, { contract });
     const targets = r.objects.filter((o) => o.kind === 'KubeadmControlPlane' || o.kind === 'KubeadmConfigTemplate');
@@ -218,7 +215,7 @@ describe('kubeadm flavors render', () => {
 describe('kubeadm render with hardening.certificates options', () => {
   it('writes the spec options into every options file', async () => {
     // Arrange
-    const spec = parseClusterSpec(readFileSync(join(REPO_ROOT, 'examples', 'kubeadm-openstack.yaml'), 'utf8'), 'examples/kubeadm-openstack.yaml');
+    const spec = exampleSpec('kubeadm-openstack');
     spec.hardening = { ...spec.hardening, certificates: { timeSyncTimeoutSeconds: 60, renewOnNode: true, textfileDir: '/srv/prom' } };
     // Act
     const r = await renderCluster(spec);

@@ -19,9 +19,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../packages/core/src/emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../../packages/core/src/flavors/flavor.ts';
 import { microk8sCaVerification } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
+import { hasCommand } from '../support/repo.ts';
 import { BWRAP, Sandbox } from '../support/sandbox.ts';
 
-const hasOpenssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
+const hasOpenssl = hasCommand('openssl');
 const ready = BWRAP !== null && hasOpenssl;
 if (!ready) console.warn('microk8s-ca-verification sandbox: bwrap (usable) or openssl is missing; the execution tests are skipped');
 

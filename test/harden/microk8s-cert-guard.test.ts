@@ -2,8 +2,6 @@
 // MicroK8sConfigTemplate and MicroK8sConfig (v1beta1) it adds the certs script, the service, the
 // timer and the options file once, first-boot as the last preRunCommand and verify-node as the
 // last postRunCommand, after the user's; idempotent, other objects untouched, output validates.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CERTS_ENV_KEYS,
@@ -19,14 +17,13 @@ import { MICROK8S_CERT_GUARD_FILES, microk8sCertGuard } from '../../packages/cor
 import { MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
 import { TRANSFORMS, type HardenContext } from '../../packages/core/src/harden/registry.ts';
 import { loadNodeScript } from '../../packages/core/src/scripts/load-script.ts';
-import { parseClusterSpec, renderCluster, renderClusterFromText, validateObject, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
-import { REPO_ROOT } from '../support/shared.ts';
+import { renderCluster, renderClusterFromText, validateObject, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
+import { exampleSpec, readExample, TEMPLATES_DIR } from '../support/repo.ts';
 
-const TEMPLATES = join(REPO_ROOT, 'templates');
-const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES, ...(note === undefined ? {} : { note }) });
-const SCRIPT = loadNodeScript(TEMPLATES, MICROK8S_CERT_GUARD_FILES.script);
-const SERVICE = loadNodeScript(TEMPLATES, MICROK8S_CERT_GUARD_FILES.service);
-const TIMER = loadNodeScript(TEMPLATES, MICROK8S_CERT_GUARD_FILES.timer);
+const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES_DIR, ...(note === undefined ? {} : { note }) });
+const SCRIPT = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.script);
+const SERVICE = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.service);
+const TIMER = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.timer);
 const OUR_PATHS = [MICROK8S_CERTS_SCRIPT_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, CERTS_ENV_PATH];
 
 type Init = { extraWriteFiles?: Record<string, unknown>[]; preRunCommands?: unknown[]; postRunCommands?: unknown[]; [k: string]: unknown };
@@ -207,7 +204,7 @@ describe('microk8s-cert-guard leaves things alone', () => {
 });
 
 describe('microk8s-openstack render', () => {
-  const spec = (): ClusterSpec => parseClusterSpec(readFileSync(join(REPO_ROOT, 'examples', 'microk8s-openstack.yaml'), 'utf8'), 'examples/microk8s-openstack.yaml');
+  const spec = (): ClusterSpec => exampleSpec('microk8s-openstack');
 
   it('puts the checks into the control plane and every worker pool, and the output validates', async () => {
     // Act
@@ -225,7 +222,7 @@ describe('microk8s-openstack render', () => {
 
   it('places the renewOnNode refusal at its line in the spec file', async () => {
     // Arrange
-    const text = `${readFileSync(join(REPO_ROOT, 'examples', 'microk8s-openstack.yaml'), 'utf8')}hardening:\n  certificates:\n    renewOnNode: true\n`;
+    const text = `${readExample('microk8s-openstack')}hardening:\n  certificates:\n    renewOnNode: true\n`;
     const line = text.split('\n').indexOf('    renewOnNode: true') + 1;
     // Act
     const err = await renderClusterFromText(text, 'spec.yaml').catch((e: unknown) => e);

@@ -1,13 +1,11 @@
 // clusterctl auto-detection: capi-gen's scripts (and users' scripts) contain `${VAR:-default}` and
 // `$$`, so a plain manifest hardened once must not be taken for a template on the next run (which
 // would escape what is written: `$${`, `$$$$`, broken scripts in a manifest clusterctl never sees).
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardenText } from '../../packages/core/src/index.ts';
 import { looksLikeClusterctlTemplate } from '../../packages/core/src/harden/template-detect.ts';
-import { REPO_ROOT } from '../support/shared.ts';
+import { TEMPLATES_DIR } from '../support/repo.ts';
 
-const TEMPLATES = join(REPO_ROOT, 'templates');
 const PLAIN = `apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
 kind: KubeadmConfigTemplate
 metadata:
@@ -22,9 +20,9 @@ spec:
 describe('clusterctl template detection after hardening', () => {
   it('a plain manifest hardened before stays plain, and a later run with new options writes nothing escaped', () => {
     // Arrange
-    const once = hardenText(PLAIN, { hardening: undefined, templatesDir: TEMPLATES });
+    const once = hardenText(PLAIN, { hardening: undefined, templatesDir: TEMPLATES_DIR });
     // Act
-    const again = hardenText(once.text, { hardening: { certificates: { timeSyncTimeoutSeconds: 60 } }, templatesDir: TEMPLATES });
+    const again = hardenText(once.text, { hardening: { certificates: { timeSyncTimeoutSeconds: 60 } }, templatesDir: TEMPLATES_DIR });
     // Assert
     expect(once.text).toContain('${');
     expect(once.clusterctlTemplate).toBe(false);
@@ -39,7 +37,7 @@ describe('clusterctl template detection after hardening', () => {
     const template = PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers');
     const userScript = PLAIN.replace('        - echo done\n', '        - echo done\n      files:\n        - path: /x\n          content: |\n            echo ${HOME:-/root}\n            echo ${A}\n');
     // Act
-    const hardened = hardenText(template, { hardening: undefined, templatesDir: TEMPLATES });
+    const hardened = hardenText(template, { hardening: undefined, templatesDir: TEMPLATES_DIR });
     // Assert
     expect(looksLikeClusterctlTemplate(template)).toBe(true);
     expect(looksLikeClusterctlTemplate('spec:\n  addons: [${ADDONS:= }]\n')).toBe(true);
@@ -53,10 +51,10 @@ describe('clusterctl template detection after hardening', () => {
 describe('certs.env in a clusterctl template', () => {
   it("keeps the user's placeholder values when no option replaces them", () => {
     // Arrange
-    const first = hardenText(PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers'), { hardening: undefined, templatesDir: TEMPLATES });
+    const first = hardenText(PLAIN.replace('name: workers', 'name: ${CLUSTER_NAME}-workers'), { hardening: undefined, templatesDir: TEMPLATES_DIR });
     const edited = first.text.replace(/^( +)TIME_SYNC_TIMEOUT=180$/m, '$1TIME_SYNC_TIMEOUT=${TIME_SYNC:=60}');
     // Act
-    const again = hardenText(edited, { hardening: undefined, templatesDir: TEMPLATES });
+    const again = hardenText(edited, { hardening: undefined, templatesDir: TEMPLATES_DIR });
     // Assert
     expect(edited).not.toBe(first.text);
     expect(again.changes).toEqual([]);

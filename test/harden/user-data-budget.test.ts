@@ -2,20 +2,12 @@
 // kubeadm-openstack machine role of the examples, and of a spec with every capped field at its
 // maximum, stays within 65535 bytes of base64 user_data. The estimates are printed (the numbers
 // in docs/hardening.md come from this test).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFlavor } from '../../packages/core/src/flavors/flavor.ts';
-import { parseClusterSpec, renderCluster, type ClusterSpec } from '../../packages/core/src/index.ts';
+import { renderCluster, type ClusterSpec } from '../../packages/core/src/index.ts';
 import { base64Size, estimateUserData, NOVA_USER_DATA_MAX_BYTES, type UserDataEstimate } from '../../packages/core/src/render/user-data-size.ts';
 import { loadNodeScript, MAX_NODE_SCRIPT_CHARS } from '../../packages/core/src/scripts/load-script.ts';
-import { REPO_ROOT } from '../support/shared.ts';
-
-const TEMPLATES = join(REPO_ROOT, 'templates');
-
-function example(flavor: string): ClusterSpec {
-  return parseClusterSpec(readFileSync(join(REPO_ROOT, 'examples', `${flavor}.yaml`), 'utf8'), `examples/${flavor}.yaml`);
-}
+import { exampleSpec, TEMPLATES_DIR } from '../support/repo.ts';
 
 /** A string of exactly `n` characters matching `/^[a-z0-9]+$/`, different per seed. */
 function filler(n: number, seed: number): string {
@@ -41,7 +33,7 @@ const NAME = filler(40, 1).replace(/^[0-9]/, 'a');
 
 /** Every field of the MicroK8s spec that reaches user-data, at the maximum the spec allows. */
 function maximalMicroK8s(): ClusterSpec {
-  const spec = example('microk8s-openstack');
+  const spec = exampleSpec('microk8s-openstack');
   spec.name = NAME;
   spec.controlPlane.replicas = 9;
   spec.network = { ...spec.network, controlPlaneEndpoint: host(253, 2) };
@@ -63,7 +55,7 @@ function maximalMicroK8s(): ClusterSpec {
 
 /** Every kubeadm field that reaches user-data, at its maximum, except the user's own files and commands. */
 function maximalKubeadm(): ClusterSpec {
-  const spec = example('kubeadm-openstack');
+  const spec = exampleSpec('kubeadm-openstack');
   spec.name = NAME;
   spec.controlPlane.replicas = 9;
   spec.ntp = { servers: Array.from({ length: 5 }, (_, i) => host(253, 10 + i)) };
@@ -75,7 +67,7 @@ function maximalKubeadm(): ClusterSpec {
 
 async function estimates(spec: ClusterSpec): Promise<UserDataEstimate[]> {
   const r = await renderCluster(spec);
-  return estimateUserData(r.objects, loadFlavor(spec.flavor, TEMPLATES));
+  return estimateUserData(r.objects, loadFlavor(spec.flavor, TEMPLATES_DIR));
 }
 
 function show(label: string, es: readonly UserDataEstimate[]): void {
@@ -87,7 +79,7 @@ function show(label: string, es: readonly UserDataEstimate[]): void {
 describe("Nova's user-data limit with all hardening", () => {
   it.each(['microk8s-openstack', 'kubeadm-openstack'])('%s example: every role fits', async (flavor) => {
     // Act
-    const es = await estimates(example(flavor));
+    const es = await estimates(exampleSpec(flavor));
     show(`${flavor} example`, es);
     // Assert
     expect(new Set(es.map((e) => e.role))).toEqual(new Set(['control plane init', 'control plane join', 'worker']));
@@ -97,7 +89,7 @@ describe("Nova's user-data limit with all hardening", () => {
   it('microk8s-openstack with every field at its spec maximum: every role fits, even with the certs script at the loader cap', async () => {
     // Arrange: the certs script may grow up to MAX_NODE_SCRIPT_CHARS (load-script.ts refuses more);
     // each added character costs a byte plus, per 60-character line, 6 of indentation and newline.
-    const script = loadNodeScript(TEMPLATES, 'microk8s-certs.sh');
+    const script = loadNodeScript(TEMPLATES_DIR, 'microk8s-certs.sh');
     const growth = Math.ceil((MAX_NODE_SCRIPT_CHARS - [...script].length) * (1 + 6 / 60));
     // Act
     const es = await estimates(maximalMicroK8s());

@@ -6,9 +6,10 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasCommand } from '../support/repo.ts';
 
-export const hasOpenssl = spawnSync('sh', ['-c', 'command -v openssl']).status === 0;
-export const hasFaketime = spawnSync('sh', ['-c', 'command -v faketime']).status === 0;
+export const hasOpenssl: boolean = hasCommand('openssl');
+export const hasFaketime: boolean = hasCommand('faketime');
 
 export interface Pair {
   readonly crt: string;

@@ -21,16 +21,16 @@ import {
   MICROK8S_VERIFY_NODE_COMMAND,
 } from '../../packages/core/src/harden/node-certs-contract.ts';
 import { loadNodeScript, MAX_NODE_SCRIPT_CHARS } from '../../packages/core/src/scripts/load-script.ts';
+import { hasCommand } from '../support/repo.ts';
 import { BWRAP } from '../support/sandbox.ts';
 
 const T = defaultTemplatesDir();
 const SCRIPTS = ['microk8s-certs.sh', 'kubeadm-certs.sh'] as const;
 const UNITS = ['capi-gen-certs-microk8s.service', 'capi-gen-certs-kubeadm.service', 'capi-gen-certs.timer'] as const;
 
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const hasShellcheck = has('shellcheck');
+const hasShellcheck = hasCommand('shellcheck');
 const hasCloudinit = spawnSync('/usr/bin/python3', ['-c', 'import cloudinit.templater']).status === 0;
-const hasAnalyze = has('systemd-analyze') && BWRAP !== null;
+const hasAnalyze = hasCommand('systemd-analyze') && BWRAP !== null;
 for (const [ok, what] of [[hasShellcheck, 'shellcheck'], [hasCloudinit, "Debian's python3 with cloudinit"], [hasAnalyze, 'systemd-analyze or bwrap']] as const) {
   if (!ok) console.warn(`node-scripts static checks: ${what} is missing; those checks are skipped`);
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { previewUserData, renderClusterFromText, type KubeObject, type PreviewMachine, type UserDataPreview } from '../../packages/core/src/index.ts';
-import { REPO_ROOT } from '../support/shared.ts';
+import { EXAMPLES_DIR } from '../support/repo.ts';
 
 export interface PreviewCase {
   /** `<example>/<machine>[/<pool>]`, e.g. `microk8s-openstack/worker/mk8s-prod-gpu`. */
@@ -16,7 +16,6 @@ export interface PreviewCase {
   readonly preview: UserDataPreview;
 }
 
-export const EXAMPLES_DIR: string = join(REPO_ROOT, 'examples');
 export const EXAMPLES: readonly string[] = readdirSync(EXAMPLES_DIR)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
