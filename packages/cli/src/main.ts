@@ -7,14 +7,25 @@
 //   1  at least one finding of severity error in the user's manifests
 //   2  usage error, unreadable input, invalid spec, refused option, or capi-gen itself failed
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import {
+  clusterctlTemplateMode,
+  defineCommand,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  EXIT_USAGE,
+  fail,
+  failed,
+  noPositionals,
+  notEmpty,
+  oneOf,
+  onePositional,
+  UsageError,
+  written,
+  type Command,
+} from './args.ts';
 
 // Replaced at bundle time by scripts/build.mjs with the version in package.json.
 declare const CAPI_GEN_VERSION: string;
-
-const EXIT_OK = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_USAGE = 2;
 
 const USAGE = 'usage: capi-gen validate <file|dir|->... [--format text|json] [--placeholders auto|on|off] [--quiet]';
 const RENDER_USAGE =
@@ -106,178 +117,104 @@ Exit codes: 0 valid (warnings allowed), 1 findings of severity error,
             2 usage error or unreadable input.
 `;
 
-/** A usage problem: what is wrong and what to do, printed as `capi-gen: <what>; <do>`. */
-class UsageError extends Error {
-  readonly hint: string;
-  constructor(what: string, hint: string) {
-    super(what);
-    this.hint = hint;
-  }
-}
-
-function fail(stderr: string[], what: string, hint: string, usage: string = USAGE): number {
-  stderr.push(`capi-gen: ${what}; ${hint}\n${usage}\n`);
-  return EXIT_USAGE;
-}
-
-/** Turns node:util parseArgs errors into our own short messages. */
-function describeParseError(err: unknown, command: string): UsageError {
-  const code = (err as { code?: unknown }).code;
-  const message = err instanceof Error ? err.message : String(err);
-  const hint = `run 'capi-gen ${command} --help' for the options`;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const option = /'([^']+)'/.exec(message)?.[1] ?? message;
-    return new UsageError(`unknown option ${option} for ${command}`, hint);
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const option = /Option '(?:-\w, )?(--[\w-]+)/.exec(message)?.[1];
-    return new UsageError(option === undefined ? message : `option ${option} needs a value`, hint);
-  }
-  return new UsageError(message, hint);
-}
-
-function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${option} must be ${allowed.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got "${value}"`, `use e.g. --${option} ${fallback}`);
-}
-
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function validateCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        placeholders: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
+const validateCommand = defineCommand({
+  name: 'validate',
+  usage: USAGE,
+  help: VALIDATE_HELP,
+  options: {
+    format: { type: 'string' },
+    placeholders: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+    const placeholders = oneOf('placeholders', values.placeholders, ['auto', 'on', 'off'] as const, 'auto');
+    if (positionals.length === 0) {
+      throw new UsageError('validate needs at least one file, directory or - (stdin)', 'e.g. capi-gen validate cluster.yaml');
+    }
+
+    // Loaded only for this command: core, yaml and the CRD index are the bulk of the bundle.
+    const { runValidate } = await import('./commands/validate.ts');
+    const outcome = await runValidate({ inputs: positionals, placeholders, readStdin });
+    if (outcome.kind === 'unreadable') return failed(stderr, outcome.problems.map((p) => `capi-gen: ${p.what}; ${p.hint}`), USAGE);
+    if (format === 'json') {
+      const { renderJson } = await import('./output/json.ts');
+      stdout.push(renderJson(outcome.report));
+    } else {
+      const { renderText } = await import('./output/text.ts');
+      const text = renderText(outcome.report, { quiet: values.quiet === true });
+      stdout.push(text.stdout);
+      stderr.push(text.stderr);
+    }
+    return outcome.report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+});
+
+const renderCommand = defineCommand({
+  name: 'render',
+  usage: RENDER_USAGE,
+  help: RENDER_HELP,
+  options: {
+    output: { type: 'string', short: 'o' },
+    contract: { type: 'string' },
+    'infrastructure-contract': { type: 'string' },
+    templates: { type: 'string' },
+    'no-hardening': { type: 'boolean' },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    const contracts = ['v1beta1', 'v1beta2'] as const;
+    const contract = values.contract === undefined ? undefined : oneOf('contract', values.contract, contracts, 'v1beta2');
+    const infrastructureContract =
+      values['infrastructure-contract'] === undefined ? undefined : oneOf('infrastructure-contract', values['infrastructure-contract'], contracts, 'v1beta1');
+    const input = onePositional('render', positionals, 'a spec file', 'one spec file', 'e.g. capi-gen render examples/kubeadm-docker.yaml');
+    for (const [option, value] of [
+      ['--output', values.output],
+      ['--templates', values.templates],
+    ] as const) {
+      notEmpty(option, value, 'a directory', `${option} ./out`);
+    }
+
+    const { runRender } = await import('./commands/render.ts');
+    const outcome = await runRender({
+      input,
+      ...(values.output === undefined ? {} : { outDir: values.output }),
+      ...(contract === undefined ? {} : { contract }),
+      ...(infrastructureContract === undefined ? {} : { infrastructureContract }),
+      ...(values.templates === undefined ? {} : { templatesDir: values.templates }),
+      builtinTemplatesDir: BUILTIN_TEMPLATES_DIR,
+      noHardening: values['no-hardening'] === true,
+      readStdin,
     });
-  } catch (err) {
-    throw describeParseError(err, 'validate');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(VALIDATE_HELP);
+    switch (outcome.kind) {
+      case 'stdout':
+        stdout.push(outcome.yaml);
+        return EXIT_OK;
+      case 'written':
+        return written(stderr, outcome);
+      case 'failed':
+        return failed(stderr, outcome.lines);
+    }
+  },
+});
+
+const schemaCommand = defineCommand({
+  name: 'schema',
+  usage: SCHEMA_USAGE,
+  help: SCHEMA_HELP,
+  options: {},
+  async run({ positionals }, stdout) {
+    noPositionals('schema', positionals, 'run capi-gen schema > cluster-spec.schema.json');
+    const { renderSpecSchema } = await import('./commands/schema.ts');
+    stdout.push(renderSpecSchema());
     return EXIT_OK;
-  }
-  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-  const placeholders = oneOf('placeholders', values.placeholders, ['auto', 'on', 'off'] as const, 'auto');
-  if (positionals.length === 0) {
-    throw new UsageError('validate needs at least one file, directory or - (stdin)', 'e.g. capi-gen validate cluster.yaml');
-  }
-
-  // Loaded only for this command: core, yaml and the CRD index are the bulk of the bundle.
-  const { runValidate } = await import('./commands/validate.ts');
-  const outcome = await runValidate({ inputs: positionals, placeholders, readStdin });
-  if (outcome.kind === 'unreadable') {
-    for (const p of outcome.problems) stderr.push(`capi-gen: ${p.what}; ${p.hint}\n`);
-    stderr.push(`${USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  if (format === 'json') {
-    const { renderJson } = await import('./output/json.ts');
-    stdout.push(renderJson(outcome.report));
-  } else {
-    const { renderText } = await import('./output/text.ts');
-    const text = renderText(outcome.report, { quiet: values.quiet === true });
-    stdout.push(text.stdout);
-    stderr.push(text.stderr);
-  }
-  return outcome.report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
-}
-
-async function renderCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        contract: { type: 'string' },
-        'infrastructure-contract': { type: 'string' },
-        templates: { type: 'string' },
-        'no-hardening': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw describeParseError(err, 'render');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(RENDER_HELP);
-    return EXIT_OK;
-  }
-  const contracts = ['v1beta1', 'v1beta2'] as const;
-  const contract = values.contract === undefined ? undefined : oneOf('contract', values.contract, contracts, 'v1beta2');
-  const infrastructureContract =
-    values['infrastructure-contract'] === undefined ? undefined : oneOf('infrastructure-contract', values['infrastructure-contract'], contracts, 'v1beta1');
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0 ? 'render needs a spec file or - (stdin)' : `render takes one spec file, got ${positionals.length}: ${positionals.join(' ')}`,
-      'e.g. capi-gen render examples/kubeadm-docker.yaml',
-    );
-  }
-  for (const [option, value] of [
-    ['--output', values.output],
-    ['--templates', values.templates],
-  ] as const) {
-    if (value === '') throw new UsageError(`${option} needs a directory, got an empty string`, `e.g. ${option} ./out`);
-  }
-
-  const { runRender } = await import('./commands/render.ts');
-  const outcome = await runRender({
-    input: positionals[0]!,
-    ...(values.output === undefined ? {} : { outDir: values.output }),
-    ...(contract === undefined ? {} : { contract }),
-    ...(infrastructureContract === undefined ? {} : { infrastructureContract }),
-    ...(values.templates === undefined ? {} : { templatesDir: values.templates }),
-    builtinTemplatesDir: BUILTIN_TEMPLATES_DIR,
-    noHardening: values['no-hardening'] === true,
-    readStdin,
-  });
-  switch (outcome.kind) {
-    case 'stdout':
-      stdout.push(outcome.yaml);
-      return EXIT_OK;
-    case 'written':
-      for (const note of outcome.notes) stderr.push(`${note}\n`);
-      stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
-      return EXIT_OK;
-    case 'failed':
-      for (const line of outcome.lines) stderr.push(`${line}\n`);
-      return EXIT_USAGE;
-  }
-}
-
-async function schemaCommand(args: string[], stdout: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw describeParseError(err, 'schema');
-  }
-  if (parsed.values.help === true) {
-    stdout.push(SCHEMA_HELP);
-    return EXIT_OK;
-  }
-  if (parsed.positionals.length > 0) throw new UsageError(`schema takes no arguments, got ${parsed.positionals.join(' ')}`, 'run capi-gen schema > cluster-spec.schema.json');
-  const { renderSpecSchema } = await import('./commands/schema.ts');
-  stdout.push(renderSpecSchema());
-  return EXIT_OK;
-}
+  },
+});
 
 // --- manager-patches (issue 6 item 4) ---
 const MANAGER_PROVIDER_NAMES = ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack', 'docker', 'microk8s-bootstrap', 'microk8s-control-plane'] as const;
@@ -329,61 +266,47 @@ function providerPairs(option: string, values: readonly string[] | undefined): M
   return pairs;
 }
 
-async function managerPatchesCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        provider: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        'leader-elect-lease-duration': { type: 'string' },
-        'leader-elect-renew-deadline': { type: 'string' },
-        'leader-elect-retry-period': { type: 'string' },
-        'provider-args': { type: 'string', multiple: true },
-        'provider-version': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
+const managerPatchesCommand = defineCommand({
+  name: 'manager-patches',
+  usage: MANAGER_PATCHES_USAGE,
+  help: MANAGER_PATCHES_HELP,
+  options: {
+    provider: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'leader-elect-lease-duration': { type: 'string' },
+    'leader-elect-renew-deadline': { type: 'string' },
+    'leader-elect-retry-period': { type: 'string' },
+    'provider-args': { type: 'string', multiple: true },
+    'provider-version': { type: 'string', multiple: true },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    noPositionals('manager-patches', positionals, 'name providers with --provider <name>');
+    const format = oneOf('format', values.format, ['kustomize', 'kubectl', 'operator'] as const, 'kustomize');
+    for (const p of values.provider ?? []) oneOf('provider', p, MANAGER_PROVIDER_NAMES, 'core');
+    notEmpty('--output', values.output, 'a directory', '-o ./manager-patches');
+    const { runManagerPatches } = await import('./commands/manager-patches.ts');
+    const outcome = await runManagerPatches({
+      providers: values.provider ?? ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack'],
+      format,
+      ...(values.output === undefined ? {} : { outDir: values.output }),
+      ...(values['leader-elect-lease-duration'] === undefined ? {} : { leaseDuration: values['leader-elect-lease-duration'] }),
+      ...(values['leader-elect-renew-deadline'] === undefined ? {} : { renewDeadline: values['leader-elect-renew-deadline'] }),
+      ...(values['leader-elect-retry-period'] === undefined ? {} : { retryPeriod: values['leader-elect-retry-period'] }),
+      providerArgs: providerPairs('provider-args', values['provider-args']),
+      versions: providerPairs('provider-version', values['provider-version']),
     });
-  } catch (err) {
-    throw describeParseError(err, 'manager-patches');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(MANAGER_PATCHES_HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length > 0) throw new UsageError(`manager-patches takes no arguments, got ${positionals.join(' ')}`, 'name providers with --provider <name>');
-  const format = oneOf('format', values.format, ['kustomize', 'kubectl', 'operator'] as const, 'kustomize');
-  for (const p of values.provider ?? []) oneOf('provider', p, MANAGER_PROVIDER_NAMES, 'core');
-  if (values.output === '') throw new UsageError('--output needs a directory, got an empty string', 'e.g. -o ./manager-patches');
-  const { runManagerPatches } = await import('./commands/manager-patches.ts');
-  const outcome = await runManagerPatches({
-    providers: values.provider ?? ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack'],
-    format,
-    ...(values.output === undefined ? {} : { outDir: values.output }),
-    ...(values['leader-elect-lease-duration'] === undefined ? {} : { leaseDuration: values['leader-elect-lease-duration'] }),
-    ...(values['leader-elect-renew-deadline'] === undefined ? {} : { renewDeadline: values['leader-elect-renew-deadline'] }),
-    ...(values['leader-elect-retry-period'] === undefined ? {} : { retryPeriod: values['leader-elect-retry-period'] }),
-    providerArgs: providerPairs('provider-args', values['provider-args']),
-    versions: providerPairs('provider-version', values['provider-version']),
-  });
-  switch (outcome.kind) {
-    case 'stdout':
-      stdout.push(outcome.text);
-      return EXIT_OK;
-    case 'written':
-      for (const note of outcome.notes) stderr.push(`${note}\n`);
-      stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
-      return EXIT_OK;
-    case 'failed':
-      for (const line of outcome.lines) stderr.push(`${line}\n`);
-      return EXIT_USAGE;
-  }
-}
+    switch (outcome.kind) {
+      case 'stdout':
+        stdout.push(outcome.text);
+        return EXIT_OK;
+      case 'written':
+        return written(stderr, outcome);
+      case 'failed':
+        return failed(stderr, outcome.lines);
+    }
+  },
+});
 // --- end manager-patches ---
 
 // --- harden (issue 5 items 1-2, issue 6 item 5) ---
@@ -438,100 +361,78 @@ Exit codes: 0 hardened (also when something changed); 2 refused options, unreada
             YAML syntax error in the input or usage error (nothing is printed on stdout).
 `;
 
-async function hardenCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'clusterctl-template': { type: 'boolean' },
-        'no-clusterctl-template': { type: 'boolean' },
-        'leader-elect-lease-duration': { type: 'string' },
-        'leader-elect-renew-deadline': { type: 'string' },
-        'leader-elect-retry-period': { type: 'string' },
-        'no-leader-election': { type: 'boolean' },
-        'certificate-expiry-days': { type: 'string' },
-        'time-sync-timeout': { type: 'string' },
-        'skew-tolerance': { type: 'string' },
-        'expiry-warning-days': { type: 'string' },
-        'renew-on-node': { type: 'boolean' },
-        'textfile-dir': { type: 'string' },
-        'no-certificates': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        'in-place': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw describeParseError(err, 'harden');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(HARDEN_HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0 ? 'harden needs a manifest file or - (stdin)' : `harden takes one manifest, got ${positionals.length}: ${positionals.join(' ')}`,
-      'e.g. capi-gen harden cluster.yaml > cluster.hardened.yaml',
+const hardenCommand = defineCommand({
+  name: 'harden',
+  usage: HARDEN_USAGE,
+  help: HARDEN_HELP,
+  options: {
+    'clusterctl-template': { type: 'boolean' },
+    'no-clusterctl-template': { type: 'boolean' },
+    'leader-elect-lease-duration': { type: 'string' },
+    'leader-elect-renew-deadline': { type: 'string' },
+    'leader-elect-retry-period': { type: 'string' },
+    'no-leader-election': { type: 'boolean' },
+    'certificate-expiry-days': { type: 'string' },
+    'time-sync-timeout': { type: 'string' },
+    'skew-tolerance': { type: 'string' },
+    'expiry-warning-days': { type: 'string' },
+    'renew-on-node': { type: 'boolean' },
+    'textfile-dir': { type: 'string' },
+    'no-certificates': { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
+    'in-place': { type: 'boolean' },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    const input = onePositional('harden', positionals, 'a manifest file', 'one manifest', 'e.g. capi-gen harden cluster.yaml > cluster.hardened.yaml');
+    const template = clusterctlTemplateMode(values);
+    const timings = {
+      leaseDuration: values['leader-elect-lease-duration'],
+      renewDeadline: values['leader-elect-renew-deadline'],
+      retryPeriod: values['leader-elect-retry-period'],
+    };
+    const leaderElection = values['no-leader-election'] !== true;
+    if (!leaderElection && Object.values(timings).some((t) => t !== undefined)) {
+      throw new UsageError('--no-leader-election cannot be combined with --leader-elect-* timings', 'drop one of them');
+    }
+    const certificateFlags = (['certificate-expiry-days', 'time-sync-timeout', 'skew-tolerance', 'expiry-warning-days', 'renew-on-node', 'textfile-dir'] as const).filter(
+      (f) => values[f] !== undefined,
     );
-  }
-  const input = positionals[0]!;
-  if (values['clusterctl-template'] === true && values['no-clusterctl-template'] === true) {
-    throw new UsageError('--clusterctl-template and --no-clusterctl-template contradict each other', 'give one of them, or neither to detect it');
-  }
-  const timings = {
-    leaseDuration: values['leader-elect-lease-duration'],
-    renewDeadline: values['leader-elect-renew-deadline'],
-    retryPeriod: values['leader-elect-retry-period'],
-  };
-  const leaderElection = values['no-leader-election'] !== true;
-  if (!leaderElection && Object.values(timings).some((t) => t !== undefined)) {
-    throw new UsageError('--no-leader-election cannot be combined with --leader-elect-* timings', 'drop one of them');
-  }
-  const certificateFlags = (['certificate-expiry-days', 'time-sync-timeout', 'skew-tolerance', 'expiry-warning-days', 'renew-on-node', 'textfile-dir'] as const).filter(
-    (f) => values[f] !== undefined,
-  );
-  if (values['no-certificates'] === true && certificateFlags.length > 0) {
-    throw new UsageError(`--no-certificates cannot be combined with ${certificateFlags.map((f) => `--${f}`).join(', ')}`, 'drop one of them');
-  }
-  if (values.output === '') throw new UsageError('--output needs a file name, got an empty string', 'e.g. -o cluster.hardened.yaml');
-  if (values.output !== undefined && values['in-place'] === true) throw new UsageError('-o and --in-place contradict each other', 'give one of them');
-  if (values['in-place'] === true && input === '-') throw new UsageError('--in-place needs a file, not - (stdin)', 'use -o <file> or redirect stdout');
+    if (values['no-certificates'] === true && certificateFlags.length > 0) {
+      throw new UsageError(`--no-certificates cannot be combined with ${certificateFlags.map((f) => `--${f}`).join(', ')}`, 'drop one of them');
+    }
+    notEmpty('--output', values.output, 'a file name', '-o cluster.hardened.yaml');
+    if (values.output !== undefined && values['in-place'] === true) throw new UsageError('-o and --in-place contradict each other', 'give one of them');
+    if (values['in-place'] === true && input === '-') throw new UsageError('--in-place needs a file, not - (stdin)', 'use -o <file> or redirect stdout');
 
-  const { runHarden } = await import('./commands/harden.ts');
-  const outcome = await runHarden({
-    input,
-    clusterctlTemplate: values['clusterctl-template'] === true ? true : values['no-clusterctl-template'] === true ? false : 'auto',
-    leaderElection: {
-      enabled: leaderElection,
-      ...(timings.leaseDuration === undefined ? {} : { leaseDuration: timings.leaseDuration }),
-      ...(timings.renewDeadline === undefined ? {} : { renewDeadline: timings.renewDeadline }),
-      ...(timings.retryPeriod === undefined ? {} : { retryPeriod: timings.retryPeriod }),
-    },
-    certificates: {
-      enabled: values['no-certificates'] !== true,
-      ...(values['certificate-expiry-days'] === undefined ? {} : { expiryDays: values['certificate-expiry-days'] }),
-      ...(values['time-sync-timeout'] === undefined ? {} : { timeSyncTimeout: values['time-sync-timeout'] }),
-      ...(values['skew-tolerance'] === undefined ? {} : { skewTolerance: values['skew-tolerance'] }),
-      ...(values['expiry-warning-days'] === undefined ? {} : { expiryWarningDays: values['expiry-warning-days'] }),
-      ...(values['renew-on-node'] === true ? { renewOnNode: true } : {}),
-      ...(values['textfile-dir'] === undefined ? {} : { textfileDir: values['textfile-dir'] }),
-    },
-    output: values['in-place'] === true ? { kind: 'in-place' } : values.output !== undefined ? { kind: 'file', path: values.output } : { kind: 'stdout' },
-    templatesDir: BUILTIN_TEMPLATES_DIR,
-    readStdin,
-  });
-  if (outcome.kind === 'failed') {
-    for (const line of outcome.lines) stderr.push(`${line}\n`);
-    return EXIT_USAGE;
-  }
-  if (outcome.written === undefined) stdout.push(outcome.text);
-  for (const line of outcome.report) stderr.push(`${line}\n`);
-  return EXIT_OK;
-}
+    const { runHarden } = await import('./commands/harden.ts');
+    const outcome = await runHarden({
+      input,
+      clusterctlTemplate: template === 'on' ? true : template === 'off' ? false : 'auto',
+      leaderElection: {
+        enabled: leaderElection,
+        ...(timings.leaseDuration === undefined ? {} : { leaseDuration: timings.leaseDuration }),
+        ...(timings.renewDeadline === undefined ? {} : { renewDeadline: timings.renewDeadline }),
+        ...(timings.retryPeriod === undefined ? {} : { retryPeriod: timings.retryPeriod }),
+      },
+      certificates: {
+        enabled: values['no-certificates'] !== true,
+        ...(values['certificate-expiry-days'] === undefined ? {} : { expiryDays: values['certificate-expiry-days'] }),
+        ...(values['time-sync-timeout'] === undefined ? {} : { timeSyncTimeout: values['time-sync-timeout'] }),
+        ...(values['skew-tolerance'] === undefined ? {} : { skewTolerance: values['skew-tolerance'] }),
+        ...(values['expiry-warning-days'] === undefined ? {} : { expiryWarningDays: values['expiry-warning-days'] }),
+        ...(values['renew-on-node'] === true ? { renewOnNode: true } : {}),
+        ...(values['textfile-dir'] === undefined ? {} : { textfileDir: values['textfile-dir'] }),
+      },
+      output: values['in-place'] === true ? { kind: 'in-place' } : values.output !== undefined ? { kind: 'file', path: values.output } : { kind: 'stdout' },
+      templatesDir: BUILTIN_TEMPLATES_DIR,
+      readStdin,
+    });
+    if (outcome.kind === 'failed') return failed(stderr, outcome.lines);
+    if (outcome.written === undefined) stdout.push(outcome.text);
+    for (const line of outcome.report) stderr.push(`${line}\n`);
+    return EXIT_OK;
+  },
+});
 // --- end harden ---
 
 // --- lint (issue 7) ---
@@ -566,61 +467,44 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
             2 usage error, unreadable input or invalid config.
 `;
 
-async function lintCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        'fail-on': { type: 'string' },
-        config: { type: 'string' },
-        'clusterctl-template': { type: 'boolean' },
-        'no-clusterctl-template': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw describeParseError(err, 'lint');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(LINT_HELP);
-    return EXIT_OK;
-  }
-  const format = oneOf('format', values.format, ['text', 'json', 'sarif', 'github'] as const, 'text');
-  const failOn = oneOf('fail-on', values['fail-on'], ['error', 'warning', 'info'] as const, 'error');
-  if (values['clusterctl-template'] === true && values['no-clusterctl-template'] === true) {
-    throw new UsageError('--clusterctl-template and --no-clusterctl-template contradict each other', 'give one of them, or neither to detect it');
-  }
-  if (values.config === '') throw new UsageError('--config needs a file name, got an empty string', 'e.g. --config .capi-gen.yaml');
-  if (positionals.length === 0) {
-    throw new UsageError('lint needs at least one file, directory, glob or - (stdin)', "e.g. capi-gen lint manifests/ or capi-gen lint 'templates/**/*.yaml'");
-  }
-  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given only once', 'pass it once');
+const lintCommand = defineCommand({
+  name: 'lint',
+  usage: LINT_USAGE,
+  help: LINT_HELP,
+  options: {
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+    config: { type: 'string' },
+    'clusterctl-template': { type: 'boolean' },
+    'no-clusterctl-template': { type: 'boolean' },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    const format = oneOf('format', values.format, ['text', 'json', 'sarif', 'github'] as const, 'text');
+    const failOn = oneOf('fail-on', values['fail-on'], ['error', 'warning', 'info'] as const, 'error');
+    const clusterctlTemplate = clusterctlTemplateMode(values);
+    notEmpty('--config', values.config, 'a file name', '--config .capi-gen.yaml');
+    if (positionals.length === 0) {
+      throw new UsageError('lint needs at least one file, directory, glob or - (stdin)', "e.g. capi-gen lint manifests/ or capi-gen lint 'templates/**/*.yaml'");
+    }
+    if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given only once', 'pass it once');
 
-  const { runLint } = await import('./commands/lint.ts');
-  const outcome = await runLint({
-    inputs: positionals,
-    format,
-    failOn,
-    configFile: values.config,
-    clusterctlTemplate: values['clusterctl-template'] === true ? 'on' : values['no-clusterctl-template'] === true ? 'off' : 'auto',
-    cwd: process.cwd(),
-    version: CAPI_GEN_VERSION,
-    readStdin,
-  });
-  if (outcome.kind === 'failed') {
-    for (const line of outcome.lines) stderr.push(`${line}\n`);
-    stderr.push(`${LINT_USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  stdout.push(outcome.stdout);
-  stderr.push(outcome.stderr);
-  return outcome.failed ? EXIT_FINDINGS : EXIT_OK;
-}
+    const { runLint } = await import('./commands/lint.ts');
+    const outcome = await runLint({
+      inputs: positionals,
+      format,
+      failOn,
+      configFile: values.config,
+      clusterctlTemplate,
+      cwd: process.cwd(),
+      version: CAPI_GEN_VERSION,
+      readStdin,
+    });
+    if (outcome.kind === 'failed') return failed(stderr, outcome.lines, LINT_USAGE);
+    stdout.push(outcome.stdout);
+    stderr.push(outcome.stderr);
+    return outcome.failed ? EXIT_FINDINGS : EXIT_OK;
+  },
+});
 // --- end lint ---
 
 // --- cloud-init (issue 5 item 9) ---
@@ -649,59 +533,41 @@ Exit codes: 0 printed; 2 usage error, unreadable input, YAML syntax error, or th
             machine are missing or ambiguous (nothing is printed on stdout).
 `;
 
-async function cloudInitCommand(args: string[], stdout: string[], stderr: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        machine: { type: 'string' },
-        pool: { type: 'string' },
-        'control-plane': { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw describeParseError(err, 'cloud-init');
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    stdout.push(CLOUD_INIT_HELP);
+const cloudInitCommand = defineCommand({
+  name: 'cloud-init',
+  usage: CLOUD_INIT_USAGE,
+  help: CLOUD_INIT_HELP,
+  options: {
+    machine: { type: 'string' },
+    pool: { type: 'string' },
+    'control-plane': { type: 'string' },
+    format: { type: 'string' },
+  },
+  async run({ values, positionals }, stdout, stderr) {
+    if (values.machine === undefined) throw new UsageError('cloud-init needs --machine init, join or worker', 'e.g. capi-gen cloud-init cluster.yaml --machine init');
+    const machine = oneOf('machine', values.machine, ['init', 'join', 'worker'] as const, 'init');
+    const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+    const input = onePositional('cloud-init', positionals, 'a manifest file', 'one manifest', 'e.g. capi-gen cloud-init cluster.yaml --machine init');
+    for (const [option, value] of [
+      ['--pool', values.pool],
+      ['--control-plane', values['control-plane']],
+    ] as const) {
+      notEmpty(option, value, 'a name', `${option} my-cluster-md-0`);
+    }
+    if (values.pool !== undefined && machine !== 'worker') throw new UsageError(`--pool selects a worker pool; it cannot be used with --machine ${machine}`, 'drop --pool or use --machine worker');
+    const { runCloudInit } = await import('./commands/cloud-init.ts');
+    const outcome = await runCloudInit({ input, machine, pool: values.pool, controlPlane: values['control-plane'], format, readStdin });
+    if (outcome.kind === 'failed') return failed(stderr, outcome.lines);
+    stdout.push(outcome.stdout);
+    stderr.push(...outcome.stderr);
     return EXIT_OK;
-  }
-  if (values.machine === undefined) throw new UsageError('cloud-init needs --machine init, join or worker', 'e.g. capi-gen cloud-init cluster.yaml --machine init');
-  const machine = oneOf('machine', values.machine, ['init', 'join', 'worker'] as const, 'init');
-  const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0 ? 'cloud-init needs a manifest file or - (stdin)' : `cloud-init takes one manifest, got ${positionals.length}: ${positionals.join(' ')}`,
-      'e.g. capi-gen cloud-init cluster.yaml --machine init',
-    );
-  }
-  for (const [option, value] of [
-    ['--pool', values.pool],
-    ['--control-plane', values['control-plane']],
-  ] as const) {
-    if (value === '') throw new UsageError(`${option} needs a name, got an empty string`, `e.g. ${option} my-cluster-md-0`);
-  }
-  if (values.pool !== undefined && machine !== 'worker') throw new UsageError(`--pool selects a worker pool; it cannot be used with --machine ${machine}`, 'drop --pool or use --machine worker');
-  const { runCloudInit } = await import('./commands/cloud-init.ts');
-  const outcome = await runCloudInit({ input: positionals[0]!, machine, pool: values.pool, controlPlane: values['control-plane'], format, readStdin });
-  if (outcome.kind === 'failed') {
-    for (const line of outcome.lines) stderr.push(`${line}\n`);
-    return EXIT_USAGE;
-  }
-  stdout.push(outcome.stdout);
-  stderr.push(...outcome.stderr);
-  return EXIT_OK;
-}
+  },
+});
 // --- end cloud-init ---
 
-const COMMAND_HELP: Readonly<Record<string, string>> = { validate: VALIDATE_HELP, render: RENDER_HELP, schema: SCHEMA_HELP, 'manager-patches': MANAGER_PATCHES_HELP, harden: HARDEN_HELP /* harden */, lint: LINT_HELP /* lint */, 'cloud-init': CLOUD_INIT_HELP };
-const COMMAND_USAGE: Readonly<Record<string, string>> = { validate: USAGE, render: RENDER_USAGE, schema: SCHEMA_USAGE, 'manager-patches': MANAGER_PATCHES_USAGE, harden: HARDEN_USAGE /* harden */, lint: LINT_USAGE /* lint */, 'cloud-init': CLOUD_INIT_USAGE };
+const COMMANDS: ReadonlyMap<string, Command> = new Map(
+  [validateCommand, renderCommand, schemaCommand, managerPatchesCommand, hardenCommand, lintCommand, cloudInitCommand].map((c) => [c.name, c]),
+);
 
 /** Runs one invocation; collects output so that it is written once, in order. */
 async function run(argv: string[], stdout: string[], stderr: string[]): Promise<number> {
@@ -718,38 +584,25 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
     stdout.push(`${CAPI_GEN_VERSION}\n`);
     return EXIT_OK;
   }
-  try {
-    switch (first) {
-      case 'validate':
-        return await validateCommand(rest, stdout, stderr);
-      case 'render':
-        return await renderCommand(rest, stdout, stderr);
-      case 'schema':
-        return await schemaCommand(rest, stdout);
-      case 'manager-patches':
-        return await managerPatchesCommand(rest, stdout, stderr);
-      case 'harden': // harden
-        return await hardenCommand(rest, stdout, stderr);
-      case 'lint': // lint
-        return await lintCommand(rest, stdout, stderr);
-      case 'cloud-init':
-        return await cloudInitCommand(rest, stdout, stderr);
-      case 'help': {
-        const help = rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : undefined;
-        if (help !== undefined) {
-          stdout.push(help);
-          return EXIT_OK;
-        }
-        return fail(stderr, `no help for unknown command "${rest[0] ?? ''}"`, "run 'capi-gen --help' for the commands");
-      }
-      default:
-        if (first.startsWith('-')) return fail(stderr, `unknown option ${first}`, "options go after the command; run 'capi-gen --help'");
-        return fail(stderr, `unknown command "${first}"`, "run 'capi-gen --help' for the commands");
+  const command = COMMANDS.get(first);
+  if (command !== undefined) {
+    try {
+      return await command.invoke(rest, stdout, stderr);
+    } catch (err) {
+      if (err instanceof UsageError) return fail(stderr, err.message, err.hint, command.usage);
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof UsageError) return fail(stderr, err.message, err.hint, Object.hasOwn(COMMAND_USAGE, first) ? COMMAND_USAGE[first] : USAGE);
-    throw err;
   }
+  if (first === 'help') {
+    const help = rest[0] === undefined ? undefined : COMMANDS.get(rest[0])?.help;
+    if (help !== undefined) {
+      stdout.push(help);
+      return EXIT_OK;
+    }
+    return fail(stderr, `no help for unknown command "${rest[0] ?? ''}"`, "run 'capi-gen --help' for the commands", USAGE);
+  }
+  if (first.startsWith('-')) return fail(stderr, `unknown option ${first}`, "options go after the command; run 'capi-gen --help'", USAGE);
+  return fail(stderr, `unknown command "${first}"`, "run 'capi-gen --help' for the commands", USAGE);
 }
 
 const stdout: string[] = [];

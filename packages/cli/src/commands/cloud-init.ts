@@ -2,8 +2,8 @@
 // machine, and return the user-data its bootstrap provider would build (@capi-gen/core's
 // previewUserData), as cloud-config text or JSON with the steps. Returns values only; main.ts
 // prints them and picks the exit code.
-import { readFile } from 'node:fs/promises';
 import { CapiGenError, loadDocuments, previewUserData, type Issue, type KubeObject, type LoadedDocument, type PreviewMachine, type UserDataPreview } from '@capi-gen/core';
+import { readInput } from './_read-input.ts';
 
 /** Options of {@link runCloudInit}, already parsed by main.ts. */
 export interface CloudInitCommandOptions {
@@ -21,13 +21,6 @@ export type CloudInitOutcome =
   | { readonly kind: 'done'; readonly stdout: string; readonly stderr: readonly string[] }
   /** Unreadable input, YAML syntax errors, missing or ambiguous objects: nothing on stdout. */
   | { readonly kind: 'failed'; readonly lines: readonly string[] };
-
-function describeReadError(path: string, err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  const why =
-    code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
-  return `capi-gen: cannot read ${path}: ${why}; check the path`;
-}
 
 function isKubeObject(v: unknown): v is KubeObject {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -48,12 +41,9 @@ function toJson(p: UserDataPreview): string {
 /** Reads the input and builds the preview. */
 export async function runCloudInit(options: CloudInitCommandOptions): Promise<CloudInitOutcome> {
   const file = options.input;
-  let text: string;
-  try {
-    text = file === '-' ? await options.readStdin() : await readFile(file, 'utf8');
-  } catch (err) {
-    return { kind: 'failed', lines: [describeReadError(file, err)] };
-  }
+  const read = await readInput(file, options.readStdin, file);
+  if ('problem' in read) return { kind: 'failed', lines: [read.problem] };
+  const text = read.text;
   const docs = loadDocuments(text, { file, placeholders: text.includes('${') });
   const syntax = docs.flatMap((d) => d.issues.filter((i) => i.severity === 'error'));
   if (syntax.length > 0) {

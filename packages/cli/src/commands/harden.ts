@@ -1,7 +1,7 @@
 // `capi-gen harden`: read one manifest (file or stdin), apply the hardening transforms with
 // @capi-gen/core's hardenText, and return the text plus the lines for stderr. Returns values
 // only; main.ts prints them, writes files and picks the exit code.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   CapiGenError,
@@ -14,6 +14,7 @@ import {
   type ClusterSpec,
   type HardenChange,
 } from '@capi-gen/core';
+import { readInput } from './_read-input.ts';
 
 /** Options of {@link runHarden}, already parsed by main.ts. */
 export interface HardenCommandOptions {
@@ -49,13 +50,6 @@ export type HardenOutcome =
   | { readonly kind: 'done'; readonly text: string; readonly written: string | undefined; readonly report: readonly string[] }
   /** Refused options, unreadable input or a YAML syntax error: nothing is printed on stdout. */
   | { readonly kind: 'failed'; readonly lines: readonly string[] };
-
-function describeReadError(path: string, err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  const why =
-    code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
-  return `capi-gen: cannot read ${path}: ${why}; check the path`;
-}
 
 function changeLine(file: string, c: HardenChange): string {
   const verb = c.op === 'add' ? 'added' : c.op === 'replace' ? 'set' : 'removed';
@@ -130,12 +124,9 @@ export async function runHarden(options: HardenCommandOptions): Promise<HardenOu
   if ('refused' in certificates) return { kind: 'failed', lines: certificates.refused };
 
   const file = options.input === '-' ? '<stdin>' : options.input;
-  let text: string;
-  try {
-    text = options.input === '-' ? await options.readStdin() : await readFile(options.input, 'utf8');
-  } catch (err) {
-    return { kind: 'failed', lines: [describeReadError(options.input === '-' ? 'stdin' : options.input, err)] };
-  }
+  const read = await readInput(options.input, options.readStdin, options.input === '-' ? 'stdin' : options.input);
+  if ('problem' in read) return { kind: 'failed', lines: [read.problem] };
+  const text = read.text;
 
   let result;
   try {
