@@ -23,10 +23,9 @@
 // wrong folder and `|| exit 1` would stop the bootstrap), and lists that are not lists. Objects
 // missing what encloses the KubeadmConfigSpec (a template without spec) are left alone too.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { loadNodeScript } from '../scripts/load-script.ts';
-import { appendLast, contentAt, isRecord, objectAt, upsertFiles, valueAt, type NodeFile } from './_node-files.ts';
-import { buildCertsEnv, CERTS_ENV_PATH_PATTERN, explicitCertsEnv, KUBEADM_CERTS_ENV_KEYS } from './certificate-options.ts';
-import { CERTS_ENV_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, KUBEADM_CERTS_SCRIPT_PATH, KUBEADM_POST_COMMAND, KUBEADM_PRE_COMMAND } from './node-certs-contract.ts';
+import { isRecord, loadCertCheckFiles, nonListField, objectAt, objectLabel, placeCertChecks, valueAt, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { CERTS_ENV_PATH_PATTERN, KUBEADM_CERTS_ENV_KEYS } from './certificate-options.ts';
+import { KUBEADM_CERTS_SCRIPT_PATH, KUBEADM_POST_COMMAND, KUBEADM_PRE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
 /** The template files the kubeadm nodes get (templates/scripts/). */
@@ -57,19 +56,19 @@ export function kubeadmConfigSpecKeys(obj: unknown): readonly string[] | undefin
   return undefined;
 }
 
-interface Loaded {
-  readonly script: string;
-  readonly service: string;
-  readonly timer: string;
-}
-
 const LISTS = ['files', 'preKubeadmCommands', 'postKubeadmCommands'] as const;
 
-function label(o: KubeObject): string {
-  return `${String(o.kind)}/${String(isRecord(o.metadata) ? o.metadata['name'] : '')}`;
-}
+const PLACEMENT: CertChecksPlacement = {
+  filesKey: 'files',
+  scriptPath: KUBEADM_CERTS_SCRIPT_PATH,
+  envKeys: KUBEADM_CERTS_ENV_KEYS,
+  commands: [
+    ['preKubeadmCommands', KUBEADM_PRE_COMMAND, 'pre'],
+    ['postKubeadmCommands', KUBEADM_POST_COMMAND, 'post'],
+  ],
+};
 
-function harden(o: KubeObject, keys: readonly string[], loaded: Loaded, context: HardenContext, note: (m: string) => void): KubeObject {
+function harden(o: KubeObject, keys: readonly string[], loaded: CertCheckFiles, context: HardenContext, note: (m: string) => void): KubeObject {
   const pointer = `/${keys.join('/')}`;
   // why: only a well-formed object is hardened: everything above the KubeadmConfigSpec must exist
   // (the other kubeadm transforms keep the same rule, so the list of transforms stays idempotent:
@@ -80,42 +79,30 @@ function harden(o: KubeObject, keys: readonly string[], loaded: Loaded, context:
   const spec = isRecord(before) ? before : {};
   const format = spec['format'];
   if (format === 'ignition') {
-    note(`${label(o)}: ${pointer}/format is ignition; ${IGNITION_NOTE}`);
+    note(`${objectLabel(o)}: ${pointer}/format is ignition; ${IGNITION_NOTE}`);
     return o;
   }
   if (format !== undefined && format !== null && format !== 'cloud-config') {
-    note(`${label(o)}: ${pointer}/format is ${JSON.stringify(format)}, not cloud-config; the certificate checks were not added to this object`);
+    note(`${objectLabel(o)}: ${pointer}/format is ${JSON.stringify(format)}, not cloud-config; the certificate checks were not added to this object`);
     return o;
   }
   const certificatesDir = valueAt(spec, ['clusterConfiguration', 'certificatesDir']);
   if (certificatesDir !== undefined && certificatesDir !== null && (typeof certificatesDir !== 'string' || !CERTS_ENV_PATH_PATTERN.test(certificatesDir))) {
     note(
-      `${label(o)}: ${pointer}/clusterConfiguration/certificatesDir is ${JSON.stringify(certificatesDir)}, not a plain absolute path; the certificate checks were not added to this object (they would look for the CA in the wrong folder)`,
+      `${objectLabel(o)}: ${pointer}/clusterConfiguration/certificatesDir is ${JSON.stringify(certificatesDir)}, not a plain absolute path; the certificate checks were not added to this object (they would look for the CA in the wrong folder)`,
     );
     return o;
   }
-  const bad = LISTS.find((l) => spec[l] !== undefined && spec[l] !== null && !Array.isArray(spec[l]));
+  const bad = nonListField(spec, LISTS);
   if (bad !== undefined) {
-    note(`${label(o)}: ${pointer}/${bad} is not a list; the certificate checks were not added to this object`);
+    note(`${objectLabel(o)}: ${pointer}/${bad} is not a list; the certificate checks were not added to this object`);
     return o;
   }
 
   const out = structuredClone(o) as KubeObject;
   const target = objectAt(out, keys);
   if (target === undefined) return o;
-  const list = (k: (typeof LISTS)[number]): unknown[] => (Array.isArray(target[k]) ? (target[k] as unknown[]) : []);
-  const files = list('files');
-  const fixed = typeof certificatesDir === 'string' ? { PKI_DIR: certificatesDir } : {};
-  const env = buildCertsEnv(KUBEADM_CERTS_ENV_KEYS, explicitCertsEnv(context.hardening?.certificates), fixed, contentAt(files, CERTS_ENV_PATH));
-  const ours: NodeFile[] = [
-    { path: KUBEADM_CERTS_SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: loaded.script },
-    { path: CERTS_SERVICE_PATH, owner: 'root:root', permissions: '0644', content: loaded.service },
-    { path: CERTS_TIMER_PATH, owner: 'root:root', permissions: '0644', content: loaded.timer },
-    { path: CERTS_ENV_PATH, owner: 'root:root', permissions: '0644', content: env },
-  ];
-  target['files'] = upsertFiles(files, ours);
-  target['preKubeadmCommands'] = appendLast(list('preKubeadmCommands'), KUBEADM_PRE_COMMAND, KUBEADM_CERTS_SCRIPT_PATH, 'pre');
-  target['postKubeadmCommands'] = appendLast(list('postKubeadmCommands'), KUBEADM_POST_COMMAND, KUBEADM_CERTS_SCRIPT_PATH, 'post');
+  placeCertChecks(target, PLACEMENT, loaded, context, typeof certificatesDir === 'string' ? { PKI_DIR: certificatesDir } : {});
   return out;
 }
 
@@ -126,11 +113,7 @@ export const kubeadmCertChecks: Transform = {
     // why: hardening.certificates.enabled: false turns every certificate step off.
     if (context.hardening?.certificates?.enabled === false || !objects.some((o) => kubeadmConfigSpecKeys(o) !== undefined)) return [...objects];
     const note = context.note ?? ((): void => {});
-    const loaded: Loaded = {
-      script: loadNodeScript(context.templatesDir, KUBEADM_CERT_CHECKS_FILES.script),
-      service: loadNodeScript(context.templatesDir, KUBEADM_CERT_CHECKS_FILES.service),
-      timer: loadNodeScript(context.templatesDir, KUBEADM_CERT_CHECKS_FILES.timer),
-    };
+    const loaded = loadCertCheckFiles(context.templatesDir, KUBEADM_CERT_CHECKS_FILES);
     return objects.map((o) => {
       const keys = kubeadmConfigSpecKeys(o);
       return keys === undefined ? o : harden(o, keys, loaded, context, note);

@@ -8,6 +8,7 @@
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { CapiGenError } from '../errors.ts';
 import { loadNodeScript } from '../scripts/load-script.ts';
+import { forceObjectAt, upsertCommand, upsertFiles } from './_node-files.ts';
 import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, LEADER_ELECTION_FLAGS, type LeaderElectionTimings } from './leader-election-options.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
@@ -51,32 +52,18 @@ export function microk8sLeaderElectionCommand(t: LeaderElectionTimings): string 
   return [MICROK8S_LEADER_ELECTION_SCRIPT_PATH, ...args].join(' ');
 }
 
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function isOurs(command: unknown): boolean {
   return typeof command === 'string' && (command === MICROK8S_LEADER_ELECTION_SCRIPT_PATH || command.startsWith(`${MICROK8S_LEADER_ELECTION_SCRIPT_PATH} `));
 }
 
 function harden(o: KubeObject, script: string, command: string): KubeObject {
   const out = structuredClone(o) as KubeObject;
-  const spec = rec(out['spec']) ?? {};
-  out['spec'] = spec;
-  const cpc = rec(spec['controlPlaneConfig']) ?? {};
-  spec['controlPlaneConfig'] = cpc;
-  const init = rec(cpc['initConfiguration']) ?? {};
-  cpc['initConfiguration'] = init;
-
-  const file = { path: MICROK8S_LEADER_ELECTION_SCRIPT_PATH, permissions: '0700', owner: 'root:root', content: script };
+  const init = forceObjectAt(out, ['spec', 'controlPlaneConfig', 'initConfiguration']);
   const files = Array.isArray(init['extraWriteFiles']) ? (init['extraWriteFiles'] as unknown[]) : [];
-  const at = files.findIndex((f) => rec(f)?.['path'] === MICROK8S_LEADER_ELECTION_SCRIPT_PATH);
-  init['extraWriteFiles'] =
-    at < 0 ? [...files, file] : files.flatMap((f, i) => (i === at ? [{ ...rec(f), ...file }] : rec(f)?.['path'] === MICROK8S_LEADER_ELECTION_SCRIPT_PATH ? [] : [f]));
+  init['extraWriteFiles'] = upsertFiles(files, [{ path: MICROK8S_LEADER_ELECTION_SCRIPT_PATH, permissions: '0700', owner: 'root:root', content: script }], { merge: true });
 
   const post = Array.isArray(init['postRunCommands']) ? (init['postRunCommands'] as unknown[]) : [];
-  const first = post.findIndex(isOurs);
-  init['postRunCommands'] = first < 0 ? [...post, command] : post.flatMap((c, i) => (i === first ? [command] : isOurs(c) ? [] : [c]));
+  init['postRunCommands'] = upsertCommand(post, command, isOurs);
   return out;
 }
 

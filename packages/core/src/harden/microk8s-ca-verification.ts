@@ -8,6 +8,7 @@
 // file and stops MicroK8s. Join nodes have no /var/tmp/ca.crt: the check is a no-op there.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { loadNodeScript } from '../scripts/load-script.ts';
+import { appendLastOf, forceObjectAt, upsertFiles } from './_node-files.ts';
 import type { Transform } from './registry.ts';
 
 /** Where the CA check lands on the node. */
@@ -24,30 +25,19 @@ export function loadMicroK8sCaVerificationScript(templatesDir: string, file: (ty
   return loadNodeScript(templatesDir, file);
 }
 
-function rec(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function harden(o: KubeObject, contents: readonly string[]): KubeObject {
   const out = structuredClone(o) as KubeObject;
-  const spec = rec(out['spec']) ?? {};
-  out['spec'] = spec;
-  const cpc = rec(spec['controlPlaneConfig']) ?? {};
-  spec['controlPlaneConfig'] = cpc;
-  const init = rec(cpc['initConfiguration']) ?? {};
-  cpc['initConfiguration'] = init;
-
-  let files = Array.isArray(init['extraWriteFiles']) ? (init['extraWriteFiles'] as unknown[]) : [];
-  FILES.forEach(([path], i) => {
-    const file = { path, permissions: '0700', owner: 'root:root', content: contents[i] };
-    const at = files.findIndex((f) => rec(f)?.['path'] === path);
-    files = at < 0 ? [...files, file] : files.flatMap((f, j) => (j === at ? [{ ...rec(f), ...file }] : rec(f)?.['path'] === path ? [] : [f]));
-  });
-  init['extraWriteFiles'] = files;
+  const init = forceObjectAt(out, ['spec', 'controlPlaneConfig', 'initConfiguration']);
+  const files = Array.isArray(init['extraWriteFiles']) ? (init['extraWriteFiles'] as unknown[]) : [];
+  init['extraWriteFiles'] = upsertFiles(
+    files,
+    FILES.map(([path], i) => ({ path, permissions: '0700', owner: 'root:root', content: contents[i]! })),
+    { merge: true },
+  );
 
   // Ours goes after the user's pre commands (they may prepare the node), once.
   const pre = Array.isArray(init['preRunCommands']) ? (init['preRunCommands'] as unknown[]) : [];
-  init['preRunCommands'] = [...pre.filter((c) => c !== MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH), MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH];
+  init['preRunCommands'] = appendLastOf(pre, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH, (c) => c === MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH);
   return out;
 }
 

@@ -22,17 +22,9 @@
 // postRunCommand, after the leader-election script (which restarts kubelite): it is the final
 // gate of the bootstrap. An earlier copy of our command is moved there, not duplicated.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { loadNodeScript } from '../scripts/load-script.ts';
-import { appendLast, contentAt, isRecord, objectAt, upsertFiles, valueAt, type NodeFile } from './_node-files.ts';
-import { buildCertsEnv, explicitCertsEnv, MICROK8S_CERTS_ENV_KEYS } from './certificate-options.ts';
-import {
-  CERTS_ENV_PATH,
-  CERTS_SERVICE_PATH,
-  CERTS_TIMER_PATH,
-  MICROK8S_CERTS_SCRIPT_PATH,
-  MICROK8S_FIRST_BOOT_COMMAND,
-  MICROK8S_VERIFY_NODE_COMMAND,
-} from './node-certs-contract.ts';
+import { isRecord, loadCertCheckFiles, nonListField, objectAt, objectLabel, placeCertChecks, valueAt, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { MICROK8S_CERTS_ENV_KEYS } from './certificate-options.ts';
+import { MICROK8S_CERTS_SCRIPT_PATH, MICROK8S_FIRST_BOOT_COMMAND, MICROK8S_VERIFY_NODE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
 /** The template files the MicroK8s nodes get (templates/scripts/). */
@@ -52,44 +44,32 @@ export function microk8sInitConfigurationKeys(obj: unknown): readonly string[] |
   return undefined;
 }
 
-interface Loaded {
-  readonly script: string;
-  readonly service: string;
-  readonly timer: string;
-}
-
 const LISTS = ['extraWriteFiles', 'preRunCommands', 'postRunCommands'] as const;
 
-function label(o: KubeObject): string {
-  return `${String(o.kind)}/${String(isRecord(o.metadata) ? o.metadata['name'] : '')}`;
-}
+const PLACEMENT: CertChecksPlacement = {
+  filesKey: 'extraWriteFiles',
+  scriptPath: MICROK8S_CERTS_SCRIPT_PATH,
+  envKeys: MICROK8S_CERTS_ENV_KEYS,
+  commands: [
+    ['preRunCommands', MICROK8S_FIRST_BOOT_COMMAND, 'first-boot'],
+    ['postRunCommands', MICROK8S_VERIFY_NODE_COMMAND, 'verify-node'],
+  ],
+};
 
-function harden(o: KubeObject, keys: readonly string[], loaded: Loaded, context: HardenContext, note: (m: string) => void): KubeObject {
+function harden(o: KubeObject, keys: readonly string[], loaded: CertCheckFiles, context: HardenContext, note: (m: string) => void): KubeObject {
   // why: a list field that is not a list (a clusterctl placeholder for the whole list) cannot be
   // merged into; validation reports it when it is wrong, and it is left as written.
   const before = valueAt(o, keys);
   if (before !== undefined && before !== null && !isRecord(before)) return o;
-  const bad = LISTS.filter((l) => isRecord(before) && before[l] !== undefined && before[l] !== null && !Array.isArray(before[l]));
-  if (bad.length > 0) {
-    note(`${label(o)}: /${[...keys, bad[0]!].join('/')} is not a list; the certificate checks were not added to this object`);
+  const bad = nonListField(before, LISTS);
+  if (bad !== undefined) {
+    note(`${objectLabel(o)}: /${[...keys, bad].join('/')} is not a list; the certificate checks were not added to this object`);
     return o;
   }
   const out = structuredClone(o) as KubeObject;
   const init = objectAt(out, keys);
   if (init === undefined) return o;
-  const list = (k: (typeof LISTS)[number]): unknown[] => (Array.isArray(init[k]) ? (init[k] as unknown[]) : []);
-
-  const files = list('extraWriteFiles');
-  const env = buildCertsEnv(MICROK8S_CERTS_ENV_KEYS, explicitCertsEnv(context.hardening?.certificates), {}, contentAt(files, CERTS_ENV_PATH));
-  const ours: NodeFile[] = [
-    { path: MICROK8S_CERTS_SCRIPT_PATH, owner: 'root:root', permissions: '0700', content: loaded.script },
-    { path: CERTS_SERVICE_PATH, owner: 'root:root', permissions: '0644', content: loaded.service },
-    { path: CERTS_TIMER_PATH, owner: 'root:root', permissions: '0644', content: loaded.timer },
-    { path: CERTS_ENV_PATH, owner: 'root:root', permissions: '0644', content: env },
-  ];
-  init['extraWriteFiles'] = upsertFiles(files, ours);
-  init['preRunCommands'] = appendLast(list('preRunCommands'), MICROK8S_FIRST_BOOT_COMMAND, MICROK8S_CERTS_SCRIPT_PATH, 'first-boot');
-  init['postRunCommands'] = appendLast(list('postRunCommands'), MICROK8S_VERIFY_NODE_COMMAND, MICROK8S_CERTS_SCRIPT_PATH, 'verify-node');
+  placeCertChecks(init, PLACEMENT, loaded, context, {});
   return out;
 }
 
@@ -104,11 +84,7 @@ export const microk8sCertGuard: Transform = {
     if (certificates?.renewOnNode === true) {
       note('renewOnNode applies to kubeadm nodes only; MicroK8s nodes always refresh certificates near expiry with `microk8s refresh-certs --cert <name>`');
     }
-    const loaded: Loaded = {
-      script: loadNodeScript(context.templatesDir, MICROK8S_CERT_GUARD_FILES.script),
-      service: loadNodeScript(context.templatesDir, MICROK8S_CERT_GUARD_FILES.service),
-      timer: loadNodeScript(context.templatesDir, MICROK8S_CERT_GUARD_FILES.timer),
-    };
+    const loaded = loadCertCheckFiles(context.templatesDir, MICROK8S_CERT_GUARD_FILES);
     return objects.map((o) => {
       const keys = microk8sInitConfigurationKeys(o);
       return keys === undefined ? o : harden(o, keys, loaded, context, note);
