@@ -15,12 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../packages/core/src/emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../../packages/core/src/flavors/flavor.ts';
 import { microk8sCaVerification } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
 import { hasCommand } from '../support/repo.ts';
-import { BWRAP, Sandbox } from '../support/sandbox.ts';
+import { BWRAP, sandboxPerTest, type Sandbox } from '../support/sandbox.ts';
 
 const hasOpenssl = hasCommand('openssl');
 const ready = BWRAP !== null && hasOpenssl;
@@ -47,7 +47,7 @@ const hardened = (() => {
   return { pre: init.preRunCommands, files: init.extraWriteFiles };
 })();
 
-const boxes: Sandbox[] = [];
+const sandbox = sandboxPerTest();
 let cas = '';
 const ca = { capi: { crt: '', key: '' }, self: { crt: '', key: '' } };
 beforeAll(() => {
@@ -63,9 +63,6 @@ beforeAll(() => {
 });
 afterAll(() => {
   if (cas !== '') rmSync(cas, { recursive: true, force: true });
-});
-afterEach(() => {
-  while (boxes.length > 0) boxes.pop()!.cleanup();
 });
 
 type Mode = 'copy' | 'noop' | 'forever';
@@ -104,8 +101,7 @@ function fingerprint(pem: string): string {
 
 function run(s: Setup = {}): Run {
   const role = s.role ?? 'init';
-  const sb = new Sandbox({ paths: ['/capi-scripts', '/var/tmp', CERTS, '/var/lib'] });
-  boxes.push(sb);
+  const sb = sandbox({ paths: ['/capi-scripts', '/var/tmp', CERTS, '/var/lib'] });
   const scripts = join(sb.dir, 'capi-gen');
   mkdirSync(scripts);
   for (const f of hardened.files) writeFileSync(join(scripts, f.path.replace('/capi-gen/', '')), f.content, { mode: 0o700 });

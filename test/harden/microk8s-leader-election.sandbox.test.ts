@@ -10,8 +10,8 @@
 // alone written.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BWRAP, DEFAULT_TOOLS, Sandbox } from '../support/sandbox.ts';
+import { describe, expect, it } from 'vitest';
+import { BWRAP, DEFAULT_TOOLS, sandboxPerTest, type Sandbox } from '../support/sandbox.ts';
 import { REPO_ROOT } from '../support/shared.ts';
 
 const SCRIPT = join(REPO_ROOT, 'templates', 'scripts', 'microk8s-leader-election.sh');
@@ -69,18 +69,14 @@ interface Run {
   readonly createdOutside: string[];
 }
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length > 0) boxes.pop()!.cleanup();
-});
+const sandbox = sandboxPerTest();
 
 const NAMES = ['kube-controller-manager', 'kube-scheduler'] as const;
 const SNAP_BUSY = 'error: snap "microk8s" has "auto-refresh" change in progress';
 
 /** A node with the given args files (and a fake snap, sleep); returns its sandbox. */
 function workDir(files: Files, mode = 0o660): Sandbox {
-  const sb = new Sandbox({ paths: [ARGS_DIR], tools: [...DEFAULT_TOOLS, 'awk', 'cmp', 'find'] });
-  boxes.push(sb);
+  const sb = sandbox({ paths: [ARGS_DIR], tools: [...DEFAULT_TOOLS, 'awk', 'cmp', 'find'] });
   for (const [name, text] of Object.entries(files)) sb.write(`${ARGS_DIR}/${name}`, text, mode);
   sb.fake('snap', { failMessage: SNAP_BUSY });
   sb.fake('sleep');

@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CERTS_ENV_KEYS, CERTS_ENV_PATH, type CertsEnvKey } from '../../packages/core/src/harden/node-certs-contract.ts';
 import { REPO_ROOT } from '../support/shared.ts';
-import { BWRAP, Sandbox } from '../support/sandbox.ts';
+import { BWRAP, sandboxPerTest } from '../support/sandbox.ts';
 
 const LIB = readFileSync(join(REPO_ROOT, 'templates', 'scripts', 'certs-lib.sh'), 'utf8');
 const KEYS = Object.keys(CERTS_ENV_KEYS) as CertsEnvKey[];
@@ -67,14 +67,10 @@ printf '%s\\n' "$TIME_SYNC_TIMEOUT" "$SKEW_TOLERANCE" "$EXPIRY_WARN_DAYS" "$RENE
 `;
 
 describe('certs.env parser (load_opts)', () => {
-  const boxes: Sandbox[] = [];
-  afterAll(() => {
-    for (const b of boxes) b.cleanup();
-  });
+  const sandbox = sandboxPerTest();
 
   it.skipIf(BWRAP === null)('accepts exactly the valid values, warns once per rejected line, executes nothing', () => {
-    const sb = new Sandbox({ paths: ['/etc/capi-gen', '/opt/t'] });
-    boxes.push(sb);
+    const sb = sandbox({ paths: ['/etc/capi-gen', '/opt/t'] });
     sb.write('/opt/t/certs-lib.sh', LIB);
     sb.write('/opt/t/driver.sh', DRIVER);
     sb.fake('canary');
@@ -97,8 +93,7 @@ describe('certs.env parser (load_opts)', () => {
   });
 
   it.skipIf(BWRAP === null)('no options file: the contract defaults, no warning', () => {
-    const sb = new Sandbox({ paths: ['/etc/capi-gen', '/opt/t'] });
-    boxes.push(sb);
+    const sb = sandbox({ paths: ['/etc/capi-gen', '/opt/t'] });
     sb.write('/opt/t/certs-lib.sh', LIB);
     sb.write('/opt/t/driver.sh', DRIVER);
     const r = sb.run(['/bin/sh', '/opt/t/driver.sh']);

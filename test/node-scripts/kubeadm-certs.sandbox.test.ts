@@ -3,9 +3,9 @@
 // files whose key does not match, CAPD nodes without time tools, kubeconfigs followed through
 // their own paths. Real openssl certificates; fakes for kubeadm, systemctl, timedatectl, sleep.
 import { symlinkSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CERTS_ENV_PATH, KUBEADM_CERTS_SCRIPT_PATH, STATE_DIR, TEXTFILE_NAME } from '../../packages/core/src/harden/node-certs-contract.ts';
-import { Sandbox, type Call } from '../support/sandbox.ts';
+import { sandboxPerTest, type Call, type Sandbox } from '../support/sandbox.ts';
 import { cleanupCerts, mint, notAfter, parseTextfile, serviceAccountKeys, type Pair } from './_certs.ts';
 import { cleanupScripts, env, fatals, ready, SCRIPTS_RO, warnings } from './_node.ts';
 
@@ -33,10 +33,7 @@ esac`;
 // sleep (fake) records which static pod manifests are in place while the script waits
 const SLEEP_BODY = `ls ${K}/manifests | tr '\\n' ' ' >> /fake-state/manifests-during-sleep`;
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length > 0) boxes.pop()!.cleanup();
-});
+const sandbox = sandboxPerTest();
 afterAll(() => {
   cleanupScripts();
   cleanupCerts();
@@ -49,8 +46,7 @@ interface Pki {
 }
 
 function node(o: { sync?: boolean; options?: Record<string, string | number>; kubeadm?: { fail?: number | 'forever' } } = {}): Sandbox {
-  const sb = new Sandbox({ paths: [K, '/var/lib', '/etc/capi-gen', '/etc/systemd/system'] });
-  boxes.push(sb);
+  const sb = sandbox({ paths: [K, '/var/lib', '/etc/capi-gen', '/etc/systemd/system'] });
   sb.fake('kubeadm', { fail: o.kubeadm?.fail ?? 0, body: KUBEADM_BODY });
   sb.fake('systemctl');
   sb.fake('sleep', { body: SLEEP_BODY });

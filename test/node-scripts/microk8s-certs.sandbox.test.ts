@@ -3,14 +3,14 @@
 // failing, clocks that never sync, CAPD-like nodes without time tools, and verify-node on the
 // three MicroK8s roles. Real openssl certificates; fakes for microk8s, snap, systemctl,
 // timedatectl, chronyc and sleep (which returns at once and records what it was asked).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   CERTS_ENV_PATH,
   MICROK8S_CERTS_SCRIPT_PATH,
   STATE_DIR,
   TEXTFILE_NAME,
 } from '../../packages/core/src/harden/node-certs-contract.ts';
-import { Sandbox, type Call } from '../support/sandbox.ts';
+import { sandboxPerTest, type Call, type Sandbox } from '../support/sandbox.ts';
 import { cleanupCerts, fingerprint, mint, notAfter, notBefore, parseTextfile, type Pair } from './_certs.ts';
 import { cleanupScripts, env, fatals, ready, SCRIPTS_RO, warnings } from './_node.ts';
 
@@ -35,10 +35,7 @@ esac`;
 const timedatectl = (n: number): string =>
   n < 0 ? 'echo no' : `c=$(cat /fake-state/td 2>/dev/null || echo 0); echo $((c + 1)) > /fake-state/td; if [ "$c" -ge ${n} ]; then echo yes; else echo no; fi`;
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length > 0) boxes.pop()!.cleanup();
-});
+const sandbox = sandboxPerTest();
 afterAll(() => {
   cleanupScripts();
   cleanupCerts();
@@ -55,8 +52,7 @@ interface NodeSetup {
 
 /** A MicroK8s node with fakes and a CA; certificates are written by each test. */
 function node(s: NodeSetup = {}): Sandbox {
-  const sb = new Sandbox({ paths: [SNAP, '/var/tmp', '/var/lib', '/etc/capi-gen', '/etc/systemd/system'] });
-  boxes.push(sb);
+  const sb = sandbox({ paths: [SNAP, '/var/tmp', '/var/lib', '/etc/capi-gen', '/etc/systemd/system'] });
   sb.fake('microk8s', { fail: s.microk8s?.fail ?? 0, failWhen: s.microk8s?.failWhen ?? 'refresh-certs*', body: REFRESH_BODY });
   sb.fake('snap');
   sb.fake('sleep');

@@ -13,10 +13,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { STATE_DIR } from '../../packages/core/src/harden/node-certs-contract.ts';
 import { previewUserData, type KubeObject, type PreviewMachine, type UserDataPreview } from '../../packages/core/src/index.ts';
-import { BWRAP, Sandbox, type Call } from '../support/sandbox.ts';
+import { BWRAP, sandboxPerTest, type Call, type Sandbox } from '../support/sandbox.ts';
 import { cleanupCerts, hasFaketime, hasOpenssl, mint, serviceAccountKeys, type Pair } from '../node-scripts/_certs.ts';
 import { cloudInitView, renderExample } from './_examples.ts';
 
@@ -28,10 +28,7 @@ const CERTS = `${SNAP}/certs`;
 const PKI = '/etc/kubernetes/pki';
 const RUNCMD = '/var/lib/cloud/instance/scripts/runcmd';
 const work = mkdtempSync(join(tmpdir(), 'capi-gen-boot-'));
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length > 0) boxes.pop()!.cleanup();
-});
+const sandbox = sandboxPerTest();
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   cleanupCerts();
@@ -114,8 +111,7 @@ async function boot(example: string, machine: PreviewMachine, pool: string | und
   const view = cloudInitView([file])[0]!;
   expect(view.rendered, 'the Jinja render keeps the part').not.toBeNull();
 
-  const sb = new Sandbox({ paths: boundPaths(preview) });
-  boxes.push(sb);
+  const sb = sandbox({ paths: boundPaths(preview) });
   const cluster = mint({ days: 3650 });
   sb.writeState('cluster-ca.crt', cluster.crt);
   sb.writeState('cluster-ca.key', cluster.key);

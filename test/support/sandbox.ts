@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 
 function probe(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' });
@@ -196,4 +197,20 @@ export class Sandbox {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A Sandbox factory whose sandboxes are removed after each test. Call it once where the tests
+ * are declared (file top level or a describe): it registers the `afterEach` there.
+ */
+export function sandboxPerTest(): (opts: SandboxOptions) => Sandbox {
+  const boxes: Sandbox[] = [];
+  afterEach(() => {
+    while (boxes.length > 0) boxes.pop()!.cleanup();
+  });
+  return (opts) => {
+    const sb = new Sandbox(opts);
+    boxes.push(sb);
+    return sb;
+  };
 }
