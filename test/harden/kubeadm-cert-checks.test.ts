@@ -15,15 +15,11 @@ import {
   KUBEADM_POST_COMMAND,
   KUBEADM_PRE_COMMAND,
 } from '../../packages/core/src/harden/node-certs-contract.ts';
-import type { HardenContext } from '../../packages/core/src/harden/registry.ts';
-import { loadNodeScript } from '../../packages/core/src/scripts/load-script.ts';
 import { renderCluster, validateObject, type KubeObject } from '../../packages/core/src/index.ts';
-import { exampleSpec, TEMPLATES_DIR } from '../support/repo.ts';
+import { exampleSpec } from '../support/repo.ts';
+import { ctx, shipped, USER_FILE } from './_cert-transform.ts';
 
-const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES_DIR, ...(note === undefined ? {} : { note }) });
-const SCRIPT = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.script);
-const SERVICE = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.service);
-const TIMER = loadNodeScript(TEMPLATES_DIR, KUBEADM_CERT_CHECKS_FILES.timer);
+const { script: SCRIPT, service: SERVICE, timer: TIMER } = shipped(KUBEADM_CERT_CHECKS_FILES);
 const OUR_PATHS = [KUBEADM_CERTS_SCRIPT_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, CERTS_ENV_PATH];
 
 type Spec = { files?: Record<string, unknown>[]; preKubeadmCommands?: unknown[]; postKubeadmCommands?: unknown[]; [k: string]: unknown };
@@ -66,7 +62,6 @@ function specOf(o: KubeObject | undefined): Spec {
 }
 
 const envOf = (o: KubeObject | undefined): string => specOf(o).files?.find((f) => f['path'] === CERTS_ENV_PATH)?.['content'] as string;
-const USER_FILE = { path: '/etc/user.conf', owner: 'root:root', permissions: '0644', content: 'a=1\n' };
 
 describe.each(CASES)('kubeadm-cert-checks on %s', (_name, kind, version) => {
   it('adds the script (0700), service, timer and options file (0644) after the user files, and the pre/post commands last', () => {

@@ -15,15 +15,12 @@ import {
 import { CERTS_ENV_HEADER, parseCertsEnv } from '../../packages/core/src/harden/certificate-options.ts';
 import { MICROK8S_CERT_GUARD_FILES, microk8sCertGuard } from '../../packages/core/src/harden/microk8s-cert-guard.ts';
 import { MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../packages/core/src/harden/microk8s-ca-verification.ts';
-import { TRANSFORMS, type HardenContext } from '../../packages/core/src/harden/registry.ts';
-import { loadNodeScript } from '../../packages/core/src/scripts/load-script.ts';
+import { TRANSFORMS } from '../../packages/core/src/harden/registry.ts';
 import { renderCluster, renderClusterFromText, validateObject, type ClusterSpec, type KubeObject } from '../../packages/core/src/index.ts';
-import { exampleSpec, readExample, TEMPLATES_DIR } from '../support/repo.ts';
+import { exampleSpec, readExample } from '../support/repo.ts';
+import { ctx, shipped, USER_FILE } from './_cert-transform.ts';
 
-const ctx = (hardening?: HardenContext['hardening'], note?: (m: string) => void): HardenContext => ({ hardening, templatesDir: TEMPLATES_DIR, ...(note === undefined ? {} : { note }) });
-const SCRIPT = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.script);
-const SERVICE = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.service);
-const TIMER = loadNodeScript(TEMPLATES_DIR, MICROK8S_CERT_GUARD_FILES.timer);
+const { script: SCRIPT, service: SERVICE, timer: TIMER } = shipped(MICROK8S_CERT_GUARD_FILES);
 const OUR_PATHS = [MICROK8S_CERTS_SCRIPT_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, CERTS_ENV_PATH];
 
 type Init = { extraWriteFiles?: Record<string, unknown>[]; preRunCommands?: unknown[]; postRunCommands?: unknown[]; [k: string]: unknown };
@@ -50,7 +47,6 @@ function initOf(o: KubeObject | undefined): Init {
   return v as Init;
 }
 
-const USER_FILE = { path: '/etc/user.conf', owner: 'root:root', permissions: '0644', content: 'a=1\n' };
 
 describe.each(KINDS.map((k) => [k[0], k] as const))('microk8s-cert-guard on %s', (_name, kind) => {
   it('adds the script (0700), service, timer and options file (0644) after the user files, and the two commands last', () => {
