@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserDataStep } from '../../packages/core/src/index.ts';
 import { previewCases, type PreviewCase } from './_examples.ts';
-import { FACTS_FILE, kubeadmFacts, microk8sFacts, readFacts } from './_facts.ts';
+import { FACTS_FILE, kubeadmFacts, microk8sFacts, readFacts, type ProviderFacts } from './_facts.ts';
 
 /** The preview's sequence of one section: provider step names (or paths) and slot markers, runs of a slot collapsed. */
 function skeleton(steps: readonly UserDataStep[], section: 'runcmd' | 'write_files'): string[] {
@@ -48,23 +48,14 @@ describe.skipIf(!existsSync(FACTS_FILE))('provider step order = ../shared/notes/
     expect(k.writeFiles.init.slice(0, 2)).toEqual(['ca.crt', 'ca.key']);
   });
 
-  it('MicroK8s: runcmd and write_files of init, join and every worker pool follow the note', () => {
-    const facts = microk8sFacts(note);
-    const mk = cases.filter((c) => c.preview.provider === 'microk8s');
-    expect(mk.map((c) => c.machine)).toEqual(expect.arrayContaining(['init', 'join', 'worker']));
-    for (const c of mk) {
-      const run = skeleton(c.preview.steps, 'runcmd');
-      expect(run, `${c.id} runcmd`).toEqual(expected(facts.runcmd[c.machine], run));
-      const files = skeleton(c.preview.steps, 'write_files');
-      expect(files, `${c.id} write_files`).toEqual(expected(facts.writeFiles[c.machine], files));
-    }
-  });
-
-  it('kubeadm: runcmd and write_files of init, join and every worker pool follow the note', () => {
-    const facts = kubeadmFacts(note);
-    const ka = cases.filter((c) => c.preview.provider === 'kubeadm');
-    expect(ka.map((c) => c.machine)).toEqual(expect.arrayContaining(['init', 'join', 'worker']));
-    for (const c of ka) {
+  it.each([
+    ['MicroK8s', 'microk8s', microk8sFacts],
+    ['kubeadm', 'kubeadm', kubeadmFacts],
+  ] as const)('%s: runcmd and write_files of init, join and every worker pool follow the note', (_name, provider, factsOf) => {
+    const facts: ProviderFacts = factsOf(note);
+    const ofProvider = cases.filter((c) => c.preview.provider === provider);
+    expect(ofProvider.map((c) => c.machine)).toEqual(expect.arrayContaining(['init', 'join', 'worker']));
+    for (const c of ofProvider) {
       const run = skeleton(c.preview.steps, 'runcmd');
       expect(run, `${c.id} runcmd`).toEqual(expected(facts.runcmd[c.machine], run));
       const files = skeleton(c.preview.steps, 'write_files');
