@@ -3,9 +3,10 @@
 // would escape what is written: `$${`, `$$$$`, broken scripts in a manifest clusterctl never sees).
 import { describe, expect, it } from 'vitest';
 import { hardenText } from '../../packages/core/src/index.ts';
-import { looksLikeClusterctlTemplate } from '../../packages/core/src/harden/template-detect.ts';
+import { detectClusterctlTemplate } from '../../packages/core/src/yaml/clusterctl-template.ts';
 import { TEMPLATES_DIR } from '../support/repo.ts';
 
+const looksLikeClusterctlTemplate = (text: string): boolean => detectClusterctlTemplate(text, '<text>').template;
 const PLAIN = `apiVersion: bootstrap.cluster.x-k8s.io/v1beta2
 kind: KubeadmConfigTemplate
 metadata:

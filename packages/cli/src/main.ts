@@ -109,7 +109,8 @@ Options:
                                  file:line:col: severity CODE Kind/name /json/pointer: message
                                and a summary on stderr; json: one JSON document on stdout
   --placeholders auto|on|off   clusterctl \${VAR} placeholders: auto (default) treats a text
-                               that contains \${ as a clusterctl template; on always; off never
+                               as a clusterctl template when a key or a one-line value contains
+                               \${ (as lint does); on always; off never
   -q, --quiet                  text format: print only findings of severity error, no summary
   -h, --help                   show this help
 

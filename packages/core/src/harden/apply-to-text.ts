@@ -24,9 +24,9 @@ import type { Issue } from '../errors.ts';
 import { CapiGenError } from '../errors.ts';
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../flavors/flavor.ts';
+import { detectClusterctlTemplate } from '../yaml/clusterctl-template.ts';
 import { canMaskPlaceholders, findPlaceholders, maskPlaceholders, unmaskPlaceholders } from '../yaml/placeholders.ts';
 import type { HardenContext, Transform } from './registry.ts';
-import { looksLikeClusterctlTemplate } from './template-detect.ts';
 import { TRANSFORMS } from './registry.ts';
 
 /** Options of {@link hardenText}. */
@@ -40,7 +40,7 @@ export interface HardenTextOptions {
   /**
    * Treat the text as a clusterctl template: placeholders are masked while parsing and every `$`
    * in injected text is escaped for envsubst. `'auto'` (default): when a key or a one-line string
-   * contains `${` (template-detect.ts; as `capi-gen lint` decides it).
+   * contains `${` (yaml/clusterctl-template.ts; as `capi-gen lint` decides it).
    */
   readonly clusterctlTemplate?: boolean | 'auto';
   /** The transforms to run, in order. @defaultValue {@link TRANSFORMS} */
@@ -101,8 +101,8 @@ export function escapeForEnvsubst(text: string): string {
  */
 export function hardenText(text: string, options: HardenTextOptions): HardenTextResult {
   const file = options.file ?? '<text>';
-  // why: not text.includes('${'): plain manifests hold shell scripts with ${VAR:-x} (see template-detect.ts).
-  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? looksLikeClusterctlTemplate(text) : options.clusterctlTemplate;
+  // why: not text.includes('${'): plain manifests hold shell scripts with ${VAR:-x} (see yaml/clusterctl-template.ts).
+  const cc = options.clusterctlTemplate === undefined || options.clusterctlTemplate === 'auto' ? detectClusterctlTemplate(text, file).template : options.clusterctlTemplate;
   let source = text;
   if (cc && canMaskPlaceholders(text)) {
     const found = findPlaceholders(text);

@@ -1,4 +1,5 @@
 import type { Issue } from '../errors.ts';
+import { detectClusterctlTemplate } from '../yaml/clusterctl-template.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { placeholderNames } from '../yaml/placeholders.ts';
 import type { LoadedDocument } from '../yaml/types.ts';
@@ -11,11 +12,16 @@ function byPosition(a: Issue, b: Issue): number {
   return la - lb || (a.source?.col ?? 0) - (b.source?.col ?? 0);
 }
 
-/** Whether a text is treated as a clusterctl template under the given option. */
+/**
+ * Whether a text is treated as a clusterctl template under the given option. `auto` (default)
+ * decides as lint and harden do (yaml/clusterctl-template.ts): `${` in a key or a one-line value,
+ * or a text that only parses with its placeholders masked; `${` only in multi-line strings (node
+ * scripts, such as those in capi-gen's own output) does not make a template.
+ */
 export function usesPlaceholders(text: string, mode: ValidateTextOptions['placeholders']): boolean {
   if (mode === 'on') return true;
   if (mode === 'off') return false;
-  return text.includes('${');
+  return detectClusterctlTemplate(text, '<text>').template;
 }
 
 /**
@@ -25,8 +31,11 @@ export function usesPlaceholders(text: string, mode: ValidateTextOptions['placeh
  */
 export async function validateText(text: string, options: ValidateTextOptions = {}): Promise<ValidationResult> {
   const file = options.file ?? '<text>';
-  const placeholders = usesPlaceholders(text, options.placeholders);
-  return validateLoaded(text, loadDocuments(text, { file, placeholders }), file, placeholders);
+  const mode = options.placeholders ?? 'auto';
+  // why: in auto mode the detector has read a plain text already; its documents are reused.
+  const detected = mode === 'auto' ? detectClusterctlTemplate(text, file) : { template: mode === 'on' };
+  const placeholders = detected.template;
+  return validateLoaded(text, detected.loaded ?? loadDocuments(text, { file, placeholders }), file, placeholders);
 }
 
 /**

@@ -1,7 +1,10 @@
-// Telling a clusterctl template from a plain manifest (the `auto` mode of `capi-gen lint`; the
-// same rule as harden/template-detect.ts). `${` in the text is the sign of a template, but shell
-// scripts use `${VAR:-default}` too: capi-gen's own node scripts in `capi-gen render` output, and
-// users' scripts in `files[].content`. clusterctl templates name their objects and versions with
+// Telling a clusterctl template from a plain manifest: the one rule for the `auto` mode of
+// `capi-gen lint`, `capi-gen harden` (hardenText) and `capi-gen validate` (validateText). `${` in
+// the text is the sign of a template, but shell scripts use `${VAR:-default}` too: capi-gen's own
+// node scripts in `capi-gen render` and `capi-gen harden` output, and users' scripts in
+// `files[].content`. Taking such a manifest for a template would list the scripts' variables as
+// placeholders and, in harden, escape what it writes (`${` -> `$${`), which breaks the scripts of
+// a manifest clusterctl never sees. clusterctl templates name their objects and versions with
 // placeholders on one line, so a text is a template when a key or a one-line string holds `${`,
 // or when it does not parse until its placeholders are masked (`[${X:= }]`); `${` only inside
 // multi-line strings does not count.
