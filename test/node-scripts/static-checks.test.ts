@@ -5,10 +5,7 @@
 // host's /usr/lib/systemd/system provides multi-user.target and friends). Each check also runs on
 // a deliberately broken input, to show it can fail.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultTemplatesDir } from '../../packages/core/src/flavors/flavor.ts';
 import {
   CERTS_SERVICE_NAME,
@@ -22,7 +19,7 @@ import {
 } from '../../packages/core/src/harden/node-certs-contract.ts';
 import { loadNodeScript, MAX_NODE_SCRIPT_CHARS } from '../../packages/core/src/scripts/load-script.ts';
 import { hasCommand } from '../support/repo.ts';
-import { BWRAP } from '../support/sandbox.ts';
+import { BWRAP, DEFAULT_TOOLS, sandboxPerTest } from '../support/sandbox.ts';
 
 const T = defaultTemplatesDir();
 const SCRIPTS = ['microk8s-certs.sh', 'kubeadm-certs.sh'] as const;
@@ -48,34 +45,18 @@ function jinja(text: string): { out?: string; error?: string } {
   return JSON.parse(r.stdout) as { out?: string; error?: string };
 }
 
-const tmp: string[] = [];
-afterAll(() => {
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
+const sandbox = sandboxPerTest();
 
 /** systemd-analyze verify of the service (as capi-gen-certs.service) and the timer, offline. */
 function analyze(service: string, script: { path: string; text: string; mode: number }): { status: number; stderr: string } {
-  const d = mkdtempSync(join(tmpdir(), 'capi-gen-units-'));
-  tmp.push(d);
-  mkdirSync(join(d, 'units'));
-  mkdirSync(join(d, 'capi-gen'));
-  writeFileSync(join(d, 'units', CERTS_SERVICE_NAME), loadNodeScript(T, service));
-  writeFileSync(join(d, 'units', CERTS_TIMER_NAME), loadNodeScript(T, 'capi-gen-certs.timer'));
-  writeFileSync(join(d, 'capi-gen', script.path.replace('/capi-gen/', '')), script.text, { mode: script.mode });
-  const r = spawnSync(
-    BWRAP!,
-    [
-      '--tmpfs', '/', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
-      '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--dev', '/dev', '--proc', '/proc',
-      '--tmpfs', '/tmp', '--tmpfs', '/run',
-      '--ro-bind', join(d, 'capi-gen'), '/capi-gen',
-      '--ro-bind', join(d, 'units'), '/etc/systemd/system',
-      '--unshare-all', '--die-with-parent', '--clearenv', '--setenv', 'PATH', '/usr/bin:/bin',
-      'systemd-analyze', 'verify', `/etc/systemd/system/${CERTS_SERVICE_NAME}`, `/etc/systemd/system/${CERTS_TIMER_NAME}`,
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  return { status: r.status ?? -1, stderr: r.stderr };
+  // /run: an empty dir, as systemd expects one; the units at /etc/systemd/system and the script
+  // at /capi-gen, where a node has them, so ExecStart= resolves.
+  const sb = sandbox({ paths: ['/run', '/etc/systemd/system', '/capi-gen'], tools: [...DEFAULT_TOOLS, 'systemd-analyze'] });
+  sb.write(`/etc/systemd/system/${CERTS_SERVICE_NAME}`, loadNodeScript(T, service));
+  sb.write(`/etc/systemd/system/${CERTS_TIMER_NAME}`, loadNodeScript(T, 'capi-gen-certs.timer'));
+  sb.write(script.path, script.text, script.mode);
+  const r = sb.run(['systemd-analyze', 'verify', `/etc/systemd/system/${CERTS_SERVICE_NAME}`, `/etc/systemd/system/${CERTS_TIMER_NAME}`], { timeoutMs: 60_000 });
+  return { status: r.status, stderr: r.stderr };
 }
 
 describe('certificate node scripts: as shipped', () => {
