@@ -37,6 +37,28 @@ export function capiSource(file: string): SourceCitation {
   return { repo: CAPI_REPO, file, commit: CAPI_COMMIT };
 }
 
+/** Which machine: the first control-plane node, another control-plane node, or a worker. */
+export type MachineRole = 'init' | 'join' | 'worker';
+
+/** What each provider's builder reads: the machine's bootstrap config spec and where it came from. */
+export interface BootstrapInput {
+  readonly role: MachineRole;
+  /** `Kind/name` of the object the spec came from, for `from` pointers. */
+  readonly object: string;
+  /** JSON pointer of the bootstrap config spec (KubeadmConfigSpec, MicroK8sConfigSpec) inside that object. */
+  readonly specPointer: string;
+  readonly spec: Record<string, unknown>;
+  /** The machine's Kubernetes version (the control plane's spec.version or the MachineDeployment's). */
+  readonly version: string | undefined;
+}
+
+/** What each provider's builder returns: the user-data, its steps, and notes on what the preview could not know. */
+export interface BuiltUserData {
+  readonly userData: string;
+  readonly steps: UserDataStep[];
+  readonly notes: string[];
+}
+
 /** Who put a step into the user-data. */
 export type StepOrigin = 'provider' | 'user' | 'capi-gen';
 /** The cloud-config section a step sits in. */

@@ -20,22 +20,18 @@ import {
   rec,
   str,
   strings,
+  type BootstrapInput,
+  type BuiltUserData,
   type CommandStyle,
+  type MachineRole,
   type SourceCitation,
   type UserDataStep,
 } from './_common.ts';
-import type { BuiltUserData } from './_microk8s.ts';
 
-export type KubeadmRole = 'init' | 'join' | 'worker';
+export type KubeadmRole = MachineRole;
 
-export interface KubeadmInput {
-  readonly role: KubeadmRole;
-  readonly object: string;
-  /** JSON pointer of the KubeadmConfigSpec inside the object. */
-  readonly specPointer: string;
-  readonly spec: Record<string, unknown>;
-  /** The machine's Kubernetes version (KCP spec.version or the MachineDeployment's). */
-  readonly version: string | undefined;
+/** The KubeadmConfigSpec of the machine (spec) and what the controller adds from other objects. */
+export interface KubeadmInput extends BootstrapInput {
   /** The control plane's version (the `.controlPlane.version` of Template files). */
   readonly controlPlaneVersion: string | undefined;
   readonly cluster: Record<string, unknown> | undefined;

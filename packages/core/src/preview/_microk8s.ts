@@ -20,6 +20,9 @@ import {
   rec,
   str,
   strings,
+  type BootstrapInput,
+  type BuiltUserData,
+  type MachineRole,
   type SourceCitation,
   type UserDataStep,
 } from './_common.ts';
@@ -43,26 +46,12 @@ export const MICROK8S_PROVIDER_SCRIPTS: readonly (readonly [string, number])[] =
   ['50-wait-apiserver.sh', 218],
 ];
 
-export type MicroK8sRole = 'init' | 'join' | 'worker';
+export type MicroK8sRole = MachineRole;
 
-/** The MicroK8sConfigSpec of the machine and what the controller adds from other objects. */
-export interface MicroK8sInput {
-  readonly role: MicroK8sRole;
-  /** `Kind/name` of the object the spec came from, for `from` pointers. */
-  readonly object: string;
-  /** JSON pointer of the MicroK8sConfigSpec inside that object. */
-  readonly specPointer: string;
-  readonly spec: Record<string, unknown>;
-  /** Machine spec.version (MicroK8sControlPlane spec.version or the MachineDeployment's). */
-  readonly version: string | undefined;
+/** The MicroK8sConfigSpec of the machine (spec) and what the controller adds from other objects. */
+export interface MicroK8sInput extends BootstrapInput {
   /** Cluster spec.controlPlaneEndpoint.host, when set. */
   readonly endpointHost: string | undefined;
-}
-
-export interface BuiltUserData {
-  readonly userData: string;
-  readonly steps: UserDataStep[];
-  readonly notes: string[];
 }
 
 const FILE_OF_ROLE: Readonly<Record<MicroK8sRole, string>> = {
