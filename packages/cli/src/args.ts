@@ -130,9 +130,26 @@ export function failed(stderr: string[], lines: readonly string[], usage?: strin
   return EXIT_USAGE;
 }
 
-/** Files written into a directory (render, manager-patches): the notes, then the count, on stderr; exit 0. */
-export function written(stderr: string[], outcome: { readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }): number {
-  for (const note of outcome.notes) stderr.push(`${note}\n`);
-  stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
-  return EXIT_OK;
+/** What a command that prints its output or writes it into a directory (-o) returns. */
+export type PrintedOrWritten =
+  | { readonly kind: 'stdout'; readonly text: string }
+  | { readonly kind: 'written'; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }
+  | { readonly kind: 'failed'; readonly lines: readonly string[] };
+
+/**
+ * render and manager-patches: the text on stdout (exit 0); or the notes and the count of files
+ * written on stderr (exit 0); or the failure lines (exit 2).
+ */
+export function printedOrWritten(stdout: string[], stderr: string[], outcome: PrintedOrWritten): number {
+  switch (outcome.kind) {
+    case 'stdout':
+      stdout.push(outcome.text);
+      return EXIT_OK;
+    case 'written':
+      for (const note of outcome.notes) stderr.push(`${note}\n`);
+      stderr.push(`capi-gen: wrote ${outcome.files.length} files to ${outcome.dir}\n`);
+      return EXIT_OK;
+    case 'failed':
+      return failed(stderr, outcome.lines);
+  }
 }

@@ -19,8 +19,8 @@ import {
   notEmpty,
   oneOf,
   onePositional,
+  printedOrWritten,
   UsageError,
-  written,
   type Command,
 } from './args.ts';
 
@@ -192,15 +192,7 @@ const renderCommand = defineCommand({
       noHardening: values['no-hardening'] === true,
       readStdin,
     });
-    switch (outcome.kind) {
-      case 'stdout':
-        stdout.push(outcome.yaml);
-        return EXIT_OK;
-      case 'written':
-        return written(stderr, outcome);
-      case 'failed':
-        return failed(stderr, outcome.lines);
-    }
+    return printedOrWritten(stdout, stderr, outcome);
   },
 });
 
@@ -297,15 +289,7 @@ const managerPatchesCommand = defineCommand({
       providerArgs: providerPairs('provider-args', values['provider-args']),
       versions: providerPairs('provider-version', values['provider-version']),
     });
-    switch (outcome.kind) {
-      case 'stdout':
-        stdout.push(outcome.text);
-        return EXIT_OK;
-      case 'written':
-        return written(stderr, outcome);
-      case 'failed':
-        return failed(stderr, outcome.lines);
-    }
+    return printedOrWritten(stdout, stderr, outcome);
   },
 });
 // --- end manager-patches ---

@@ -24,7 +24,7 @@ export interface RenderCommandOptions {
 
 /** One line for stderr, without the trailing newline. */
 export type RenderOutcome =
-  | { readonly kind: 'stdout'; readonly yaml: string }
+  | { readonly kind: 'stdout'; readonly text: string }
   | { readonly kind: 'written'; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }
   /** Exit 2: every line already says what is wrong and what to do. */
   | { readonly kind: 'failed'; readonly lines: readonly string[] };
@@ -161,6 +161,6 @@ export async function runRender(options: RenderCommandOptions): Promise<RenderOu
     }
     return { kind: 'failed', lines };
   }
-  if (options.outDir === undefined) return { kind: 'stdout', yaml };
+  if (options.outDir === undefined) return { kind: 'stdout', text: yaml };
   return writeObjects(options.outDir, objects);
 }
