@@ -1,13 +1,14 @@
-// `pnpm bench:render`: how long `capi-gen render` takes on the largest example spec (the one
-// with the most rendered output), after `pnpm build`.
-//   - cold: the built CLI as a whole process, node start to exit, `capi-gen render <spec>`
-//     (median and p90 of RUNS runs), beside a bare `node -e ''` for scale;
-//   - warm: renderClusterFromText from @capi-gen/core's dist in this process, after a few
-//     warm-up renders (median and p90 of WARM_RUNS renders).
-// Not a test: nothing is asserted; the table goes into README "Render a cluster".
+// `pnpm bench:render`: how long `capi-gen render` takes on the example specs, after `pnpm build`.
+//   - cold: the built CLI as a whole process, node start to exit, `capi-gen render <spec>` for
+//     every example that renders (median and p90 of RUNS runs), beside a bare `node -e ''` for scale;
+//   - warm: renderClusterFromText from @capi-gen/core's dist in this process on the largest example
+//     (the most rendered output), after a few warm-up renders (median and p90 of WARM_RUNS renders).
+// BENCH_BEFORE=<path to another bin/capi-gen.js> (e.g. a copy of the repository built at an older
+// commit) adds its cold rows, run interleaved with this build's, for before/after numbers from one
+// session. Not a test: nothing is asserted; the table goes into README "Render timings".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const WARM_RUNS = Number(process.env['BENCH_WARM_RUNS'] ?? 200);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
+const before = process.env['BENCH_BEFORE'];
 const coreDist = join(root, 'packages', 'core', 'dist', 'index.js');
 for (const built of [join(root, 'packages', 'cli', 'dist', 'capi-gen.js'), coreDist]) {
   if (!existsSync(built)) {
@@ -42,6 +44,7 @@ if (candidates.length === 0) {
   console.error('bench:render: no example renders; nothing to time');
   process.exit(2);
 }
+const examples = [...candidates];
 const largest = candidates.sort((a, b) => b.bytes - a.bytes)[0];
 
 function stats(samples) {
@@ -62,11 +65,13 @@ function wall(args) {
 }
 
 // Cold: interleaved, so that a burst of load affects every case alike.
-const cold = { node: [], render: [] };
-wall([bin, 'render', largest.rel]); // fill the OS file cache
+const builds = before === undefined ? [['', bin]] : [[' (before)', before], ['', bin]];
+const cold = { node: [], render: builds.map(() => examples.map(() => [])) };
+// Fill the OS file cache and the CLI's V8 code cache of the validators (a first run writes it).
+for (const [, b] of builds) for (const e of examples) wall([b, 'render', e.rel]);
 for (let i = 0; i < RUNS; i++) {
   cold.node.push(wall(['-e', '']));
-  cold.render.push(wall([bin, 'render', largest.rel]));
+  builds.forEach(([, b], k) => examples.forEach((e, j) => cold.render[k][j].push(wall([b, 'render', e.rel]))));
 }
 
 // Warm: the library in this process, templates compiled and validators loaded.
@@ -81,11 +86,12 @@ for (let i = 0; i < WARM_RUNS; i++) {
 const ms = (x) => (x >= 10 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
 const rows = [
   [`node -e '' (Node startup alone), ${RUNS} runs`, stats(cold.node)],
-  [`capi-gen render ${largest.rel}, whole process, ${RUNS} runs`, stats(cold.render)],
+  ...builds.flatMap(([label], k) => examples.map((e, j) => [`capi-gen render ${e.rel}${label}, whole process, ${RUNS} runs`, stats(cold.render[k][j])])),
   [`renderClusterFromText, warm, in process, ${WARM_RUNS} renders`, stats(warm)],
 ];
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-console.log(`${largest.rel}: ${largest.objects} objects, ${Math.round(largest.bytes / 102.4) / 10} KiB of YAML; Node ${process.version}, ${cpus().length} × ${cpu}\n`);
+const load = loadavg()[0]?.toFixed(1) ?? '?';
+console.log(`load average ${load}; largest: ${largest.rel}: ${largest.objects} objects, ${Math.round(largest.bytes / 102.4) / 10} KiB of YAML; Node ${process.version}, ${cpus().length} × ${cpu}\n`);
 console.log('| case | median | p90 |');
 console.log('|---|---:|---:|');
 for (const [name, s] of rows) console.log(`| ${name} | ${ms(s.median)} | ${ms(s.p90)} |`);

@@ -1,6 +1,10 @@
-// `pnpm gen:check`: the committed generated files (packages/crds) must be what `pnpm gen`
-// writes from the upstream CRDs. Regenerates, then fails (exit 1) listing every file that
-// changed. Skips (exit 0) when the shared CRD folder is not there to regenerate from.
+// `pnpm gen:check`: the committed generated files must be what their generators write.
+//   - packages/core: cluster-spec.schema.json and src/model/_gen/cluster-spec-validator.ts (from the
+//     TypeBox schema), src/render/_gen/precompiled-templates.ts (from the built-in templates).
+//     Always checked: they need nothing outside the repository.
+//   - packages/crds: what `pnpm gen` writes from the upstream CRDs. Regenerates, then fails
+//     (exit 1) listing every file that changed. Skipped when the shared CRD folder is not there
+//     to regenerate from.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,8 +14,21 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The same lookup as packages/crds/scripts/generate.ts.
 const sharedDir = process.env['CAPI_GEN_SHARED'] ?? resolve(root, '..', 'shared');
 
+// The core package's generated files: each generator's --check exits 1 when its output is stale.
+const coreChecks = [
+  ['packages/core/scripts/write-spec-schema.mjs', 'cluster-spec.schema.json and the precompiled spec validator are up to date'],
+  ['packages/core/scripts/write-precompiled-templates.mjs', 'the precompiled templates are up to date'],
+];
+let coreStale = false;
+for (const [script, ok] of coreChecks) {
+  const r = spawnSync('node', [join(root, script), '--check'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) coreStale = true;
+  else console.log(`gen:check: ${ok}`);
+}
+if (coreStale) process.exit(1);
+
 if (!existsSync(join(sharedDir, 'crds'))) {
-  console.log(`skipped: ${process.env['CAPI_GEN_SHARED'] === undefined ? '../shared/crds' : join(sharedDir, 'crds')} not found`);
+  console.log(`gen:check: packages/crds skipped: ${process.env['CAPI_GEN_SHARED'] === undefined ? '../shared/crds' : join(sharedDir, 'crds')} not found`);
   process.exit(0);
 }
 
@@ -43,9 +60,4 @@ if (after !== '') {
   for (const line of after.trimEnd().split('\n')) console.error(`  ${line}`);
   process.exit(1);
 }
-console.log('gen:check: generated files are up to date');
-
-// The cluster spec's JSON Schema (packages/core/cluster-spec.schema.json) is generated too.
-const spec = spawnSync('node', [join(root, 'packages/core/scripts/write-spec-schema.mjs'), '--check'], { cwd: root, stdio: 'inherit' });
-if (spec.status !== 0) process.exit(1);
-console.log('gen:check: cluster-spec.schema.json is up to date');
+console.log('gen:check: packages/crds generated files are up to date');

@@ -1,17 +1,23 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidatorError } from '@capi-gen/crds';
 import { CapiGenError, type Issue } from '../errors.ts';
 import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS } from '../harden/leader-election-options.ts';
 import { describeAjvErrors } from '../validate/ajv-messages.ts';
 import { loadDocuments } from '../yaml/load.ts';
+import { validate as validateSpec } from './_gen/cluster-spec-validator.ts';
 import { ClusterSpecSchema, type ClusterSpec } from './cluster-spec.ts';
 
-let compiled: ValidateFunction | undefined;
-
-// Compiled on first use only: render needs it, validate does not.
-function specValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(ClusterSpecSchema);
-  return compiled;
+/** An Ajv validate function: true when valid, else `errors` says why. */
+interface SpecValidator {
+  (data: unknown): boolean;
+  errors?: ValidatorError[] | null;
 }
+
+// why precompiled: compiling the schema with Ajv was about a third of a cold `capi-gen render`.
+// The file is Ajv's standalone code of cluster-spec.schema.json, written by
+// scripts/write-spec-schema.mjs with the options this module compiled with before
+// (allErrors, strict: false); `pnpm gen:check` fails when it is stale, and
+// test/render/spec-validator.test.ts holds it to Ajv compiling the current schema.
+const specValidator = validateSpec as unknown as SpecValidator;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -26,9 +32,8 @@ interface SpecProblem {
 }
 
 function schemaProblems(value: unknown): SpecProblem[] {
-  const validate = specValidator();
-  if (validate(value)) return [];
-  return describeAjvErrors(validate.errors ?? [], value, ClusterSpecSchema as unknown as Record<string, unknown>, 'spec').map((f) => ({
+  if (specValidator(value)) return [];
+  return describeAjvErrors(specValidator.errors ?? [], value, ClusterSpecSchema as unknown as Record<string, unknown>, 'spec').map((f) => ({
     code: 'SPEC',
     path: f.path,
     message: f.message,
