@@ -13,10 +13,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _ } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+// why: a CommonJS module whose module.exports is the function and also carries it as .default;
+// TypeScript types the default import as the module, so call .default (same function at run time).
+import standalone from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 import { parse as parseYaml } from 'yaml';
-// @ts-expect-error plain JS module shared with the generated validators
 import { formats } from '../runtime/formats.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
     write(`schemas/${rel}`, `${header(src)}export default JSON.parse(${JSON.stringify(JSON.stringify(e.schema))});\n`);
 
     const validate = ajv.compile(e.schema);
-    let code = standaloneCode(ajv, validate);
+    let code = standalone.default(ajv, validate);
     code = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
     if (/require\(/.test(code)) throw new Error(`standalone code for ${rel} still requires a CommonJS module`);
     code = code.replace(/^"use strict";/, '');
