@@ -6,7 +6,8 @@ export interface ValidateTextOptions {
   readonly file?: string;
   /**
    * clusterctl placeholders (`${VAR}`, `${VAR:=default}`, ...): `auto` (default) treats them as
-   * placeholders when the text contains `${`; `on` always; `off` never.
+   * placeholders when a key or a one-line value contains `${` (yaml/clusterctl-template.ts; `${`
+   * only inside multi-line scripts does not count); `on` always; `off` never.
    */
   readonly placeholders?: 'auto' | 'on' | 'off';
 }
