@@ -339,7 +339,8 @@ Options:
   -h, --help                         show this help
 
 Warnings on stderr: a changed KubeadmControlPlane kubeadmConfigSpec rolls out every control-plane
-machine; edited *Template objects do not reach existing machines (give them a new name);
+machine; a changed MicroK8sControlPlane controlPlaneConfig reaches only machines created later;
+edited *Template objects do not reach existing machines (give them a new name);
 format: ignition configs get no certificate checks.
 
 Exit codes: 0 hardened (also when something changed); 2 refused options, unreadable input,

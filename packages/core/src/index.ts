@@ -12,7 +12,7 @@ export { BUILTIN_FLAVORS } from './flavors/registry.ts';
 export { defaultTemplatesDir, listFlavors, type Contract } from './flavors/flavor.ts';
 export { objectsToYaml, objectToYaml, type KubeObject } from './emit/to-yaml.ts';
 export { DEFAULT_MANAGER_PROVIDERS, MANAGER_PROVIDERS, renderManagerPatches, setLeaderElectionArgs, type ManagerPatchesOptions, type ManagerPatchesResult, type ManagerPatchFile, type ManagerPatchFormat, type ManagerProvider, type ManagerProviderId } from './managers/manager-patches.ts'; // issue 6 item 4: manager-patches
-export { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, TEMPLATE_WARNING, type HardenChange, type HardenTextOptions, type HardenTextResult } from './harden/apply-to-text.ts'; // capi-gen harden (issue 5 item 1-2)
+export { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, MICROK8S_CP_WARNING, TEMPLATE_WARNING, type HardenChange, type HardenTextOptions, type HardenTextResult } from './harden/apply-to-text.ts'; // capi-gen harden (issue 5 item 1-2)
 export { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, type LeaderElectionTimings, type TimingProblem } from './harden/leader-election-options.ts'; // capi-gen harden CLI: --leader-elect-* checks
 export { microk8sCertGuard, microk8sInitConfigurationKeys } from './harden/microk8s-cert-guard.ts'; // issue 5 items 4-7: MicroK8s certificate checks
 export { IGNITION_NOTE, kubeadmCertChecks, kubeadmConfigSpecKeys } from './harden/kubeadm-cert-checks.ts'; // issue 5 items 6-7: kubeadm certificate checks

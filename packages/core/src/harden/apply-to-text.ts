@@ -75,6 +75,13 @@ export interface HardenTextResult {
 
 /** Warning for a KubeadmControlPlane whose kubeadmConfigSpec changed. */
 export const KCP_ROLLOUT_WARNING = "changing a live KubeadmControlPlane's kubeadmConfigSpec rolls out every control-plane machine";
+/**
+ * Warning for a MicroK8sControlPlane whose controlPlaneConfig changed: the MicroK8s control-plane
+ * provider replaces machines only when `spec.version` changes (RollingUpgrade; InPlaceUpgrade
+ * refreshes the snap and re-bootstraps nothing), see controllers/reconcile.go reconcileMachines in
+ * canonical/cluster-api-control-plane-provider-microk8s@ade5fcbf.
+ */
+export const MICROK8S_CP_WARNING = 'the MicroK8s control-plane provider does not roll machines for a changed controlPlaneConfig: only control-plane machines created later (scale-up, remediation, a rolling version upgrade) get the change';
 /** Warning for a changed `*Template` object. */
 export const TEMPLATE_WARNING = 'edited templates do not reach existing machines; give the template a new name (and update its references) to roll them';
 
@@ -192,6 +199,9 @@ export function hardenText(text: string, options: HardenTextOptions): HardenText
     }
     if (kind === 'KubeadmControlPlane' && plan.ops.some((o) => o.path.startsWith('/spec/kubeadmConfigSpec/') || o.path === '/spec/kubeadmConfigSpec')) {
       warnings.push(`${plan.object}: ${KCP_ROLLOUT_WARNING}`);
+    }
+    if (kind === 'MicroK8sControlPlane' && plan.ops.some((o) => o.path.startsWith('/spec/controlPlaneConfig/') || o.path === '/spec/controlPlaneConfig')) {
+      warnings.push(`${plan.object}: ${MICROK8S_CP_WARNING}`);
     }
     if (kind.endsWith('Template')) warnings.push(`${plan.object}: ${TEMPLATE_WARNING}`);
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/emit/to-yaml.ts';
 import { CapiGenError } from '../../src/errors.ts';
-import { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, TEMPLATE_WARNING, type HardenTextOptions } from '../../src/harden/apply-to-text.ts';
+import { escapeForEnvsubst, hardenText, KCP_ROLLOUT_WARNING, MICROK8S_CP_WARNING, TEMPLATE_WARNING, type HardenTextOptions } from '../../src/harden/apply-to-text.ts';
 import type { Transform } from '../../src/harden/registry.ts';
 
 const SCRIPT = '#!/bin/sh\necho "${HOME}" costs $$ and $x\n';
@@ -309,6 +309,17 @@ describe('hardenText warnings', () => {
     const out = harden(KCP, { transforms: [touch(['spec', 'version'])] });
     // Assert
     expect(out.warnings).toEqual([]);
+  });
+
+  it('warns that a changed MicroK8sControlPlane controlPlaneConfig reaches only new machines, and not for other fields', () => {
+    // Arrange
+    const text = 'apiVersion: controlplane.cluster.x-k8s.io/v1beta1\nkind: MicroK8sControlPlane\nmetadata:\n  name: mk\nspec:\n  replicas: 3\n  controlPlaneConfig:\n    initConfiguration:\n      riskLevel: stable\n';
+    // Act
+    const changed = harden(text, { transforms: [touch(['spec', 'controlPlaneConfig', 'initConfiguration', 'riskLevel'])] });
+    const other = harden(text, { transforms: [touch(['spec', 'version'])] });
+    // Assert
+    expect(changed.warnings).toEqual([`MicroK8sControlPlane/mk: ${MICROK8S_CP_WARNING}`]);
+    expect(other.warnings).toEqual([]);
   });
 
   it('warns that edited templates do not reach existing machines', () => {
