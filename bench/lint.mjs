@@ -10,10 +10,16 @@
 // and p90. Each lint case is compared with a process that only parses the same text with the npm
 // `yaml` package (parseAllDocuments + toJS), timed in the same run.
 //
-// The CLI keeps a V8 code cache of the CRD validators (packages/cli/src/compile-cache.ts); the
-// bench points it at a fresh folder of its own, so the warm-up round fills it and the timed runs
-// use it, as every run after the first one on a machine does. "compile cache off" is the same
-// single file with CAPI_GEN_COMPILE_CACHE=0: a first run, or a CI job on a fresh machine.
+// The CLI keeps a V8 code cache of the CRD validators (packages/cli/src/compile-cache.ts): a user
+// cache plus the seed the build puts into dist/v8-seed/. The warm rows point the user cache at a
+// folder of the bench's own, so the warm-up round fills it (for validators the seed lacks) and the
+// timed runs use it, as every run after the first one on a machine does. "cold user cache" gives
+// every run a new empty folder: a first run, or a CI job on a fresh machine (the seed serves it).
+// "compile cache off" is CAPI_GEN_COMPILE_CACHE=0 (no user cache, no seed): every validator is
+// parsed and compiled from scratch.
+// BENCH_BASELINE=<a capi-gen bin, e.g. a copy of an older build's bin/ and dist/> adds that CLI's
+// single-file rows (warm, cold user cache), timed in the same rounds, for before/after numbers
+// that the machine's load affects equally.
 // The load average before and after is printed: other processes on the machine move the numbers.
 // Not a test: nothing is asserted (lint exits 0 or 1 here, both count); the numbers go into README.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +30,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
+const baseline = process.env['BENCH_BASELINE'] || undefined;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
 if (!existsSync(join(root, 'packages', 'cli', 'dist', 'capi-gen.js'))) {
@@ -224,7 +231,8 @@ function quantile(xs, q) {
 /** One whole-process run; wall time in ms. Lint exits 1 when it has findings, which is fine here. */
 function once(c) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, c.args, { cwd: root, env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const env = typeof c.env === 'function' ? c.env() : c.env;
+  const r = spawnSync(process.execPath, c.args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) {
     console.error(`bench: ${c.label} exited ${r.status}\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
@@ -263,23 +271,34 @@ try {
   writeFileSync(thousand, text);
 
   const cache = { CAPI_GEN_CACHE_DIR: join(dir, 'cache'), CAPI_GEN_COMPILE_CACHE: '1' };
+  let coldRuns = 0;
+  /** A new, empty user cache folder for each run. */
+  const coldCache = () => ({ CAPI_GEN_CACHE_DIR: join(dir, `cold-${coldRuns++}`), CAPI_GEN_COMPILE_CACHE: '1' });
   const load = loadavg()[0];
   const rows = timeAll([
     { label: "node -e '' (Node startup alone)", args: ['-e', ''] },
     { label: `capi-gen lint, single file (${one.length} documents)`, args: [bin, 'lint', single], env: cache },
+    { label: `capi-gen lint, single file, cold user cache (first run)`, args: [bin, 'lint', single], env: coldCache },
     { label: `capi-gen lint, single file, compile cache off`, args: [bin, 'lint', single], env: { CAPI_GEN_COMPILE_CACHE: '0' } },
     { label: `yaml parseAllDocuments + toJS only, same single file`, args: ['--input-type=module', '-e', parseOnly(single, one.length)] },
     { label: 'capi-gen lint, 1000 documents (one file)', args: [bin, 'lint', thousand], env: cache },
+    { label: 'capi-gen lint, 1000 documents, cold user cache', args: [bin, 'lint', thousand], env: coldCache },
     { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly(thousand, docs.length)] },
+    ...(baseline === undefined
+      ? []
+      : [
+          { label: `baseline ${baseline}: lint, single file`, args: [baseline, 'lint', single], env: { CAPI_GEN_CACHE_DIR: join(dir, 'baseline-cache'), CAPI_GEN_COMPILE_CACHE: '1' } },
+          { label: `baseline: lint, single file, cold user cache`, args: [baseline, 'lint', single], env: coldCache },
+        ]),
   ]);
-  const [, lint1, lint1Cold, yaml1, lint1000, yaml1000] = rows;
+  const [, lint1, lint1Cold, lint1Off, yaml1, lint1000, , yaml1000] = rows;
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Whole-process wall time, median and p90 of ${RUNS} runs; Node ${process.version}, ${cpus().length} × ${cpu}, ${Math.round(text.length / 1024)} KiB for 1000 documents.\n`);
   console.log('| case | median | p90 |');
   console.log('|---|---:|---:|');
   for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms |`);
-  console.log(`\nlint / bare yaml parse of the same text (medians): single file ${(lint1.median / yaml1.median).toFixed(1)}× (compile cache off ${(lint1Cold.median / yaml1.median).toFixed(1)}×), 1000 documents ${(lint1000.median / yaml1000.median).toFixed(1)}×.`);
+  console.log(`\nlint / bare yaml parse of the same text (medians): single file ${(lint1.median / yaml1.median).toFixed(1)}× (cold user cache ${(lint1Cold.median / yaml1.median).toFixed(1)}×, compile cache off ${(lint1Off.median / yaml1.median).toFixed(1)}×), 1000 documents ${(lint1000.median / yaml1000.median).toFixed(1)}×.`);
   console.log(`load average (1 min) before ${load.toFixed(2)}, after ${loadavg()[0].toFixed(2)}`);
   console.log(`lint summary, 1000 documents: ${lint1000.stderr.trim()}`);
 } finally {
