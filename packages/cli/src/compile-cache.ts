@@ -14,8 +14,9 @@
 //   one file per validator per capi-gen and Node version, written when the process exits
 //   (atomically: temp file + rename) for each validator that had no usable entry;
 // - the seed the build wrote into dist/v8-seed/<Node version>/ (every validator, compiled and
-//   run once at build time), so that a first run on a machine (every CI job on a fresh one) is as
-//   fast as a warm one. It is only read, never written. When V8 accepts it, no user entry is
+//   run once at build time), so that a first run from a built checkout (every CI job on a fresh
+//   machine) is as fast as a warm one. The npm tarball leaves it out (package.json `files`): it is
+//   about 10 MB and fits only the exact Node build that made it. It is only read, never written. When V8 accepts it, no user entry is
 //   written (the seed serves every later run too); when it is missing (capi-gen built with
 //   another Node version) or rejected (other V8 flags, e.g. --max-old-space-size in NODE_OPTIONS;
 //   a damaged file), the validator compiles from scratch and its user entry is written, as

@@ -151,17 +151,18 @@ describe('compile cache of the CRD validators', () => {
     expect(readdirSync(seed).map((f) => `${f} ${statSync(join(seed, f)).size} ${statSync(join(seed, f)).mtimeMs}`)).toEqual(seedBefore);
   });
 
-  it('is in the package: npm pack lists every seed file', () => {
+  it('is not in the npm package: the seed only fits the exact Node build that made it (about 10 MB)', () => {
     // Arrange: npm as on a user's machine, without the npm_config_* variables pnpm exports
     const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-    const seedFiles = readdirSync(seedOf(CLI_DIR)).map((f) => `dist/v8-seed/${process.versions.node}/${f}`);
+    expect(readdirSync(seedOf(CLI_DIR)).length).toBeGreaterThan(0);
     // Act
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: CLI_DIR, encoding: 'utf8', env: npmEnv });
     // Assert
     expect(r.status).toBe(0);
     const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
-    const packed = (pack?.files ?? []).map((f) => f.path).filter((p) => p.startsWith('dist/v8-seed/'));
-    expect(packed.sort()).toEqual(seedFiles.sort());
+    const paths = (pack?.files ?? []).map((f) => f.path);
+    expect(paths.filter((p) => p.startsWith('dist/chunks/')).length).toBeGreaterThan(0);
+    expect(paths.filter((p) => p.startsWith('dist/v8-seed/'))).toEqual([]);
   });
 
   it.each([
