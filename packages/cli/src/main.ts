@@ -31,6 +31,8 @@ const USAGE = 'usage: capi-gen validate <file|dir|->... [--format text|json] [--
 const RENDER_USAGE =
   'usage: capi-gen render <spec.yaml|-> [-o <dir>] [--contract v1beta1|v1beta2] [--infrastructure-contract v1beta1|v1beta2] [--templates <dir>] [--no-hardening]';
 const SCHEMA_USAGE = 'usage: capi-gen schema';
+// The usage line of capi-gen itself, for problems that are not about one command.
+const GENERAL_USAGE = 'usage: capi-gen <render|validate|schema|manager-patches|harden|lint|cloud-init> [options] | capi-gen --help | capi-gen --version';
 
 // The built-in flavors, copied beside the bundle by scripts/build.mjs (dist/templates/). This
 // module is the bundle's entry (dist/capi-gen.js), so the path is relative to it; the bundled
@@ -43,17 +45,17 @@ Usage:
   capi-gen <command> [options]
 
 Commands:
-  render     render a cluster spec into hardened, validated Cluster API manifests
-  validate   check manifests against the vendored Cluster API CRDs
-  schema     print the JSON Schema of the cluster spec
+  render           render a cluster spec into hardened, validated Cluster API manifests
+  validate         check manifests against the vendored Cluster API CRDs
+  schema           print the JSON Schema of the cluster spec
   manager-patches  leader-election timings for the management cluster's manager Deployments
-  harden     add the hardening to manifests you already have, keeping what you wrote
-  lint       find broken or unhardened Cluster API manifests and clusterctl templates (CI)
-  cloud-init print the user-data the bootstrap provider builds for a machine (init, join, worker)
+  harden           add the hardening to manifests you already have, keeping what you wrote
+  lint             find broken or unhardened Cluster API manifests and clusterctl templates (CI)
+  cloud-init       print the user-data the bootstrap provider builds for a machine (init, join, worker)
 
 Options:
-  -h, --help     show this help (also: capi-gen <command> --help)
-  --version      print the version
+  -h, --help       show this help (also: capi-gen <command> --help)
+  --version        print the version
 
 Exit codes: 0 valid, 1 findings of severity error, 2 usage error, unreadable input,
             invalid spec or refused option.
@@ -423,7 +425,7 @@ const hardenCommand = defineCommand({
 
 // --- lint (issue 7) ---
 const LINT_USAGE =
-  'usage: capi-gen lint <file|dir|glob|->... [--format text|json|sarif|github] [--fail-on error|warning|info] [--config <file>] [--clusterctl-template|--no-clusterctl-template]';
+  'usage: capi-gen lint <file|dir|glob|->... [--format text|json|sarif|github] [--fail-on error|warning|info] [--config <file>] [--clusterctl-template|--no-clusterctl-template] | capi-gen lint --list-rules [--format text|json]';
 const LINT_HELP = `Usage:
   capi-gen lint <file|dir|glob|->... [options]
 
@@ -444,7 +446,11 @@ Options:
   --clusterctl-template              treat every input as a clusterctl template (\${VAR} placeholders)
   --no-clusterctl-template           treat no input as one (default: a text with \${ outside
                                      multi-line strings such as scripts is one)
+  --list-rules                       print every rule id, default severity and summary instead of
+                                     linting (--format text or json; no inputs)
   -h, --help                         show this help
+
+Config files (.capi-gen.yaml, the --config file) are never linted as manifests.
 
 Suppress a finding in the file: # capi-gen-disable-line <rule>[,<rule>...] (same line),
 # capi-gen-disable-next-line <rule>..., # capi-gen-disable-document <rule>... ('all' for every rule).
@@ -463,8 +469,18 @@ const lintCommand = defineCommand({
     config: { type: 'string' },
     'clusterctl-template': { type: 'boolean' },
     'no-clusterctl-template': { type: 'boolean' },
+    'list-rules': { type: 'boolean' },
   },
   async run({ values, positionals }, stdout, stderr) {
+    if (values['list-rules'] === true) {
+      const listFormat = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+      noPositionals('lint --list-rules', positionals, 'run capi-gen lint --list-rules alone, or lint the inputs without it');
+      const others = (['fail-on', 'config', 'clusterctl-template', 'no-clusterctl-template'] as const).filter((o) => values[o] !== undefined);
+      if (others.length > 0) throw new UsageError(`--list-rules cannot be combined with ${others.map((o) => `--${o}`).join(', ')}`, 'drop them; --list-rules takes only --format text|json');
+      const { listLintRules } = await import('./commands/lint.ts');
+      stdout.push(listLintRules(listFormat));
+      return EXIT_OK;
+    }
     const format = oneOf('format', values.format, ['text', 'json', 'sarif', 'github'] as const, 'text');
     const failOn = oneOf('fail-on', values['fail-on'], ['error', 'warning', 'info'] as const, 'error');
     const clusterctlTemplate = clusterctlTemplateMode(values);
@@ -585,10 +601,31 @@ async function run(argv: string[], stdout: string[], stderr: string[]): Promise<
       stdout.push(help);
       return EXIT_OK;
     }
-    return fail(stderr, `no help for unknown command "${rest[0] ?? ''}"`, "run 'capi-gen --help' for the commands", USAGE);
+    return fail(stderr, `no help for unknown command "${rest[0] ?? ''}"`, `${didYouMean(rest[0] ?? '', [...COMMANDS.keys()])}run 'capi-gen --help' for the commands`, GENERAL_USAGE);
   }
-  if (first.startsWith('-')) return fail(stderr, `unknown option ${first}`, "options go after the command; run 'capi-gen --help'", USAGE);
-  return fail(stderr, `unknown command "${first}"`, "run 'capi-gen --help' for the commands", USAGE);
+  if (first.startsWith('-')) {
+    return fail(stderr, `unknown option ${first}`, `${didYouMean(first, ['--help', '--version'])}options of a command go after it; run 'capi-gen --help'`, GENERAL_USAGE);
+  }
+  return fail(stderr, `unknown command "${first}"`, `${didYouMean(first, [...COMMANDS.keys()])}run 'capi-gen --help' for the commands`, GENERAL_USAGE);
+}
+
+/** `did you mean X? ` when one candidate is at most two edits (or a swap) away, else ''. */
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const distance = (a: string, b: string): number => {
+    // Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps.
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+        d[i]![j] = v;
+      }
+    }
+    return d[a.length]![b.length]!;
+  };
+  const best = candidates.map((c) => ({ c, n: distance(word, c) })).sort((x, y) => x.n - y.n)[0];
+  return best !== undefined && best.n <= 2 ? `did you mean ${best.c}? ` : '';
 }
 
 const stdout: string[] = [];

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_DIR, ensureBuilt, runCli } from './_built-cli.ts';
 
 const USAGE_LINE = 'usage: capi-gen validate <file|dir|->... [--format text|json] [--placeholders auto|on|off] [--quiet]';
+const GENERAL_USAGE_LINE = 'usage: capi-gen <render|validate|schema|manager-patches|harden|lint|cloud-init> [options] | capi-gen --help | capi-gen --version';
 
 beforeAll(ensureBuilt);
 
@@ -44,15 +45,47 @@ describe('capi-gen', () => {
     expect(run.stderr).toContain('capi-gen <command> [options]');
   });
 
-  it('exits 2 on an unknown command', async () => {
+  it('exits 2 on an unknown command, with the general usage line', async () => {
     // Act
     const run = await runCli(['frobnicate', 'x.yaml']);
     // Assert
     expect(run).toEqual({
       code: 2,
       stdout: '',
-      stderr: `capi-gen: unknown command "frobnicate"; run 'capi-gen --help' for the commands\n${USAGE_LINE}\n`,
+      stderr: `capi-gen: unknown command "frobnicate"; run 'capi-gen --help' for the commands\n${GENERAL_USAGE_LINE}\n`,
     });
+  });
+
+  it('exits 2 on a misspelt --version, suggesting it, with the general usage line', async () => {
+    // Act
+    const run = await runCli(['--versoin']);
+    // Assert
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `capi-gen: unknown option --versoin; did you mean --version? options of a command go after it; run 'capi-gen --help'\n${GENERAL_USAGE_LINE}\n`,
+    });
+  });
+
+  it('suggests a command one typo away and answers help for an unknown command with the general usage', async () => {
+    // Act
+    const typo = await runCli(['vaildate', 'x.yaml']);
+    const help = await runCli(['help', 'frobnicate']);
+    // Assert
+    expect(typo.stderr).toBe(`capi-gen: unknown command "vaildate"; did you mean validate? run 'capi-gen --help' for the commands\n${GENERAL_USAGE_LINE}\n`);
+    expect(help).toMatchObject({ code: 2, stderr: `capi-gen: no help for unknown command "frobnicate"; run 'capi-gen --help' for the commands\n${GENERAL_USAGE_LINE}\n` });
+  });
+
+  it('aligns the descriptions of every command and option in --help', async () => {
+    // Act
+    const run = await runCli(['--help']);
+    // Assert
+    const section = (title: string): string[] => run.stdout.split(`${title}:\n`)[1]!.split('\n\n')[0]!.split('\n');
+    const rows = [...section('Commands'), ...section('Options')];
+    const columns = rows.map((row) => /^ {2}\S+(?:, \S+)? {2,}/.exec(row)?.[0].length);
+    expect(rows.map((r) => r.trim().split(/\s+/)[0])).toEqual(['render', 'validate', 'schema', 'manager-patches', 'harden', 'lint', 'cloud-init', '-h,', '--version']);
+    expect(new Set(columns)).toEqual(new Set([columns[0]]));
+    expect(columns[0]).toBeGreaterThan(0);
   });
 });
 

@@ -8,10 +8,12 @@ import {
   DEFAULT_LINT_CONFIG,
   findLintConfigFile,
   isIgnored,
+  isLintConfigFile,
   knownRuleIds,
   lintTexts,
   loadLintConfigFile,
   renderLintGithub,
+  renderLintRules,
   renderLintJson,
   renderLintSarif,
   renderLintSummary,
@@ -104,8 +106,13 @@ async function expandGlob(pattern: string): Promise<string[]> {
   return found;
 }
 
-/** Expands the inputs; directories become their YAML files, globs their matches. */
-async function resolveInputs(inputs: readonly string[], config: LintConfig, problems: string[]): Promise<string[]> {
+/**
+ * Expands the inputs; directories become their YAML files, globs their matches. Config files
+ * (`.capi-gen.yaml`, the `--config` file) are never linted as manifests: a walk or a glob skips
+ * them silently, one named on the command line gets a note.
+ */
+async function resolveInputs(inputs: readonly string[], config: LintConfig, problems: string[], notes: string[]): Promise<string[]> {
+  const lintable = (p: string): boolean => !isIgnored(config, p) && !isLintConfigFile(p, config);
   const paths: string[] = [];
   for (const input of inputs) {
     if (input === STDIN) {
@@ -117,7 +124,7 @@ async function resolveInputs(inputs: readonly string[], config: LintConfig, prob
       info = await stat(input);
     } catch (err) {
       if (picomatch.scan(input).isGlob) {
-        const found = (await expandGlob(input)).filter((p) => !isIgnored(config, p));
+        const found = (await expandGlob(input)).filter(lintable);
         if (found.length === 0) problems.push(`no files match ${input}; check the glob (quote it so the shell does not expand it)`);
         paths.push(...found);
       } else {
@@ -126,12 +133,17 @@ async function resolveInputs(inputs: readonly string[], config: LintConfig, prob
       continue;
     }
     if (!info.isDirectory()) {
-      if (!isIgnored(config, input)) paths.push(input);
+      if (isLintConfigFile(input, config)) notes.push(`capi-gen: note: ${input} is a lint config file, not a manifest; not linted\n`);
+      else if (!isIgnored(config, input)) paths.push(input);
       continue;
     }
     try {
-      const all = await filesUnder(input, (p) => YAML_FILE.test(p), false);
-      if (all.length === 0) problems.push(`no *.yaml or *.yml files in directory ${input}; pass a directory that holds manifests, or the files themselves`);
+      const found = await filesUnder(input, (p) => YAML_FILE.test(p), false);
+      const all = found.filter((p) => !isLintConfigFile(p, config));
+      if (all.length === 0) {
+        const besides = found.length > 0 ? ' besides the lint config (.capi-gen.yaml)' : '';
+        problems.push(`no *.yaml or *.yml files in directory ${input}${besides}; pass a directory that holds manifests, or the files themselves`);
+      }
       paths.push(...all.filter((p) => !isIgnored(config, p)));
     } catch (err) {
       problems.push(describeFsError(input, err));
@@ -151,6 +163,11 @@ function loadConfig(options: LintCommandOptions): { config: LintConfig } | { lin
   return { config: outcome.config };
 }
 
+/** `capi-gen lint --list-rules`: every rule id, default severity and summary. */
+export function listLintRules(format: 'text' | 'json'): string {
+  return renderLintRules(allLintRules(), format);
+}
+
 /** Reads the config and every input, lints them, and renders the format. */
 export async function runLint(options: LintCommandOptions): Promise<LintOutcome> {
   const loaded = loadConfig(options);
@@ -158,7 +175,8 @@ export async function runLint(options: LintCommandOptions): Promise<LintOutcome>
   const { config } = loaded;
 
   const problems: string[] = [];
-  const paths = await resolveInputs(options.inputs, config, problems);
+  const notes: string[] = [];
+  const paths = await resolveInputs(options.inputs, config, problems, notes);
   const reads = await Promise.all(
     paths.map(async (path): Promise<{ text: string } | { problem: string }> => {
       try {
@@ -179,12 +197,12 @@ export async function runLint(options: LintCommandOptions): Promise<LintOutcome>
   const failed = results.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[options.failOn]));
   switch (options.format) {
     case 'json':
-      return { kind: 'done', results, failed, stdout: renderLintJson(results), stderr: '' };
+      return { kind: 'done', results, failed, stdout: renderLintJson(results), stderr: notes.join('') };
     case 'sarif':
-      return { kind: 'done', results, failed, stdout: renderLintSarif(results, { rules: allLintRules(), version: options.version }), stderr: '' };
+      return { kind: 'done', results, failed, stdout: renderLintSarif(results, { rules: allLintRules(), version: options.version }), stderr: notes.join('') };
     case 'github':
-      return { kind: 'done', results, failed, stdout: renderLintGithub(results), stderr: renderLintSummary(results) };
+      return { kind: 'done', results, failed, stdout: renderLintGithub(results), stderr: notes.join('') + renderLintSummary(results) };
     case 'text':
-      return { kind: 'done', results, failed, stdout: renderLintText(results), stderr: renderLintSummary(results) };
+      return { kind: 'done', results, failed, stdout: renderLintText(results), stderr: notes.join('') + renderLintSummary(results) };
   }
 }

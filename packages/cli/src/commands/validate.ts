@@ -2,7 +2,7 @@
 // Returns values only; main.ts prints them and picks the exit code.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateText, type ValidationResult } from '@capi-gen/core';
+import { LINT_CONFIG_FILE, validateText, type ValidationResult } from '@capi-gen/core';
 
 /** Options of {@link runValidate}, already checked by main.ts. */
 export interface ValidateCommandOptions {
@@ -68,7 +68,10 @@ function describeFsError(path: string, err: unknown): InputProblem {
   }
 }
 
-/** Every *.yaml / *.yml file under dir, recursively, in sorted order. */
+/**
+ * Every *.yaml / *.yml file under dir, recursively, in sorted order; lint config files
+ * (`.capi-gen.yaml`) are not manifests and are left out.
+ */
 async function yamlFilesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => byCodeUnit(a.name, b.name));
@@ -84,7 +87,7 @@ async function yamlFilesUnder(dir: string): Promise<string[]> {
       isFile = target === undefined || target.isFile();
     }
     if (isDir) files.push(...(await yamlFilesUnder(path)));
-    else if (isFile && YAML_FILE.test(entry.name)) files.push(path);
+    else if (isFile && YAML_FILE.test(entry.name) && entry.name !== LINT_CONFIG_FILE) files.push(path);
   }
   return files;
 }

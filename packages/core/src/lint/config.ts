@@ -11,7 +11,7 @@
 // 20.17 (the CLI supports 20.10) and prints an ExperimentalWarning on every run in Node 20 and 22.
 // picomatch has no dependencies, is what fdir, vite and chokidar use, and esbuild bundles it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Severity } from '../errors.ts';
@@ -98,7 +98,7 @@ export function parseLintConfig(text: string, options: ParseLintConfigOptions): 
         for (const rule of value.items) {
           const id = isScalar(rule.key) ? String(rule.key.value) : undefined;
           if (id === undefined || !knownRules.has(id)) {
-            at(rule.key, `unknown rule id ${JSON.stringify(id ?? String(rule.key))}; the ids are listed in docs/lint.md`);
+            at(rule.key, `unknown rule id ${JSON.stringify(id ?? String(rule.key))}; capi-gen lint --list-rules and docs/lint.md list the ids`);
             continue;
           }
           const setting = isScalar(rule.value) ? rule.value.value : undefined;
@@ -140,6 +140,17 @@ export function loadLintConfigFile(file: string, knownRules: ReadonlySet<string>
     return { problems: [{ file, line: 0, col: 0, message: `cannot read the config file: ${why}` }] };
   }
   return parseLintConfig(text, { file, knownRules });
+}
+
+/**
+ * Whether a path is a lint config file and not a manifest: any file named `.capi-gen.yaml`, or
+ * the config file in use (`--config ci/lint.yaml`). Lint and validate never read one as a
+ * manifest, whether a directory walk, a glob or the command line brings it.
+ */
+export function isLintConfigFile(path: string, config?: LintConfig): boolean {
+  if (path === '-') return false;
+  if (basename(path) === LINT_CONFIG_FILE) return true;
+  return config?.file !== undefined && resolve(path) === resolve(config.file);
 }
 
 /** The nearest `.capi-gen.yaml` in `startDir` or one of its parents, or undefined. */

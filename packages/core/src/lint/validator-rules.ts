@@ -57,7 +57,7 @@ export const UNKNOWN_SUPPRESSION_RULE: LintRuleInfo = info(
   'lint/unknown-suppression',
   'warning',
   'A capi-gen-disable comment names a rule id that does not exist, so it suppresses nothing.',
-  'correct the rule id (capi-gen lint --format json shows the ids) or remove the comment',
+  'correct the rule id (capi-gen lint --list-rules lists them) or remove the comment',
 );
 
 /** The engine's own rules. */

@@ -6,8 +6,10 @@
 // placeholders and, in harden, escape what it writes (`${` -> `$${`), which breaks the scripts of
 // a manifest clusterctl never sees. clusterctl templates name their objects and versions with
 // placeholders on one line, so a text is a template when a key or a one-line string holds `${`,
-// or when it does not parse until its placeholders are masked (`[${X:= }]`); `${` only inside
-// multi-line strings does not count.
+// or when a document does not parse until its placeholders are masked (`[${X:= }]`); `${` only
+// inside multi-line strings does not count. A document that does not parse even with its
+// placeholders masked (a pnpm banner piped in before a render, a typo) is no evidence either way:
+// it is judged per document, so it does not turn the scripts of the other documents into a template.
 import { loadDocuments } from './load.ts';
 import type { LoadedDocument } from './types.ts';
 
@@ -29,6 +31,21 @@ function hasOneLinePlaceholder(v: unknown): boolean {
 export function detectClusterctlTemplate(text: string, file: string): { readonly template: boolean; readonly loaded?: LoadedDocument[] } {
   if (!text.includes('${')) return { template: false };
   const loaded = loadDocuments(text, { file, placeholders: false });
-  const template = loaded.some((d) => d.issues.some((i) => i.code === 'YAML_SYNTAX') || hasOneLinePlaceholder(d.value));
-  return template ? { template } : { template, loaded };
+  if (loaded.some((d) => hasOneLinePlaceholder(d.value))) return { template: true };
+  const broken = loaded.filter((d) => d.issues.some((i) => i.code === 'YAML_SYNTAX'));
+  if (broken.length > 0 && maskingFixes(text, file, broken)) return { template: true };
+  return { template: false, loaded };
+}
+
+/**
+ * Whether masking the placeholders makes one of the `broken` documents parse (masking keeps every
+ * line, so a document starts on the same line either way): only then is its parse failure the
+ * sign of a template (`tags: [${TAGS:= }]`) rather than a plain syntax error.
+ */
+function maskingFixes(text: string, file: string, broken: readonly LoadedDocument[]): boolean {
+  const masked = new Map(loadDocuments(text, { file, placeholders: true }).map((d) => [d.startLine, d]));
+  return broken.some((b) => {
+    const m = masked.get(b.startLine);
+    return m !== undefined && !m.issues.some((i) => i.code === 'YAML_SYNTAX');
+  });
 }

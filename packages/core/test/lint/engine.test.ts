@@ -165,7 +165,7 @@ describe('config: severities and disabled rules', () => {
     // Assert
     expect(outcome.problems?.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual([
       'c.yaml:2:25 rule schema/unknown-field: must be error, warning, info or off, got "fatal"',
-      'c.yaml:3:3 unknown rule id "no/such-rule"; the ids are listed in docs/lint.md',
+      'c.yaml:3:3 unknown rule id "no/such-rule"; capi-gen lint --list-rules and docs/lint.md list the ids',
       'c.yaml:4:9 ignore must be a list of globs (e.g. - vendor/**)',
       'c.yaml:5:1 unknown key "extra"; allowed: rules, ignore',
     ]);
