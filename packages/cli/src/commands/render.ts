@@ -140,7 +140,7 @@ export async function runRender(options: RenderCommandOptions): Promise<RenderOu
   let yaml: string;
   try {
     // Parse first (issues with file:line:col), then render the checked spec.
-    parsed = parseClusterSpecDocument(text, file);
+    parsed = parseClusterSpecDocument(text, file, { templatesDir });
     spec = parsed.spec;
     const result = await renderCluster(spec, {
       templatesDir,

@@ -7,6 +7,7 @@ import { CapiGenError, type Issue } from '../errors.ts';
 import { defaultTemplatesDir, loadFlavor, type Contract, type Flavor } from '../flavors/flavor.ts';
 import { TRANSFORMS } from '../harden/registry.ts';
 import type { ClusterSpec } from '../model/cluster-spec.ts';
+import { checkSpecForFlavor } from '../model/flavor-rules.ts';
 import { checkClusterSpec, parseClusterSpecDocument } from '../model/load-spec.ts';
 import { validateObject } from '../validate/validate-object.ts';
 import { checkUserDataSize } from './user-data-size.ts';
@@ -49,28 +50,6 @@ function pickContract(asked: Contract | undefined, supported: readonly Contract[
   return c;
 }
 
-function checkFlavorNeeds(spec: ClusterSpec, flavor: Flavor): Issue[] {
-  const issues: Issue[] = [];
-  const need = (ok: boolean, path: string, message: string): void => {
-    if (!ok) issues.push({ code: 'SPEC_RULE', severity: 'error', object: `ClusterSpec/${spec.name}`, path, message });
-  };
-  if (flavor.infrastructure === 'openstack') {
-    need(spec.openstack !== undefined, '/openstack', `flavor ${flavor.id} needs an "openstack" section (cloudName, identitySecret)`);
-    need(spec.controlPlane.machine.openstack !== undefined, '/controlPlane/machine/openstack', `flavor ${flavor.id} needs controlPlane.machine.openstack (flavor, image)`);
-    spec.workers.forEach((w, i) => need(w.machine.openstack !== undefined, `/workers/${i}/machine/openstack`, `flavor ${flavor.id} needs machine.openstack (flavor, image) for pool ${w.name}`));
-  }
-  need(flavor.bootstrap === 'microk8s' || spec.microk8s === undefined, '/microk8s', `"microk8s" options only apply to MicroK8s flavors; flavor ${flavor.id} bootstraps with ${flavor.bootstrap}`);
-  need(flavor.bootstrap === 'kubeadm' || spec.kubeadm === undefined, '/kubeadm', `"kubeadm" options only apply to kubeadm flavors; flavor ${flavor.id} bootstraps with ${flavor.bootstrap}`);
-  if (flavor.bootstrap === 'microk8s') {
-    const port = spec.network?.apiServerPort;
-    need(port === undefined || port === 6443, '/network/apiServerPort', `MicroK8s serves the API server on 6443 (the provider's 10-configure-apiserver.sh moves it there); port ${String(port)} cannot be used with flavor ${flavor.id}`);
-    need(spec.hardening?.certificates?.renewOnNode !== true, '/hardening/certificates/renewOnNode', `renewOnNode applies to kubeadm nodes only (kubeadm certs renew); MicroK8s nodes of flavor ${flavor.id} already refresh certificates near expiry with microk8s refresh-certs: remove renewOnNode`);
-    need(spec.sshAuthorizedKeys === undefined, '/sshAuthorizedKeys', `MicroK8sConfig has no users field, so flavor ${flavor.id} cannot install SSH keys; use openstack.sshKeyName (a Nova key pair) instead`);
-  }
-  need(flavor.infrastructure === 'openstack' || spec.openstack === undefined, '/openstack', `"openstack" options only apply to OpenStack flavors; flavor ${flavor.id} runs on ${flavor.infrastructure}`);
-  return issues;
-}
-
 function parseRendered(text: string, file: string): KubeObject[] {
   const docs = parseAllDocuments(text, { uniqueKeys: true });
   const out: KubeObject[] = [];
@@ -92,9 +71,10 @@ function parseRendered(text: string, file: string): KubeObject[] {
  * invalid spec, a refused option, or output that fails validation.
  */
 export async function renderCluster(spec: ClusterSpec, options: RenderOptions = {}): Promise<RenderResult> {
-  const specIssues = checkClusterSpec(spec);
-  if (specIssues.length > 0) throw new CapiGenError(specIssues);
   const templatesDir = options.templatesDir ?? defaultTemplatesDir();
+  // Schema, rule and flavor problems together (the flavor's are in model/flavor-rules.ts).
+  const specIssues = checkClusterSpec(spec, { templatesDir });
+  if (specIssues.length > 0) throw new CapiGenError(specIssues);
   const flavor = loadFlavor(spec.flavor, templatesDir);
   const contract = pickContract(options.contract ?? spec.contract, flavor.contracts, flavor, '/contract', 'contract');
   const infrastructureContract = pickContract(
@@ -104,7 +84,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
     '/infrastructureContract',
     'infrastructure contract',
   );
-  const needs = checkFlavorNeeds(spec, flavor);
+  const needs = checkSpecForFlavor(spec, flavor);
   if (needs.length > 0) throw new CapiGenError(needs);
 
   registerPartials(join(templatesDir, 'partials'));
@@ -136,7 +116,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
 
 /** Parses a spec file (with file:line:col in errors) and renders it. */
 export async function renderClusterFromText(text: string, file: string, options: RenderOptions = {}): Promise<RenderResult> {
-  const parsed = parseClusterSpecDocument(text, file);
+  const parsed = parseClusterSpecDocument(text, file, { templatesDir: options.templatesDir ?? defaultTemplatesDir() });
   try {
     return await renderCluster(parsed.spec, options);
   } catch (e) {
