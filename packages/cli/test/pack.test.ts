@@ -67,6 +67,22 @@ describe('the packed capi-gen tarball', () => {
     expect(installed.code).toBe(code);
   });
 
+  it('npx capi-gen render --templates <dir without scripts/> takes the built-in node scripts', async () => {
+    // Arrange
+    const project = join(dir, 'project');
+    const templates = join(dir, 'no-scripts');
+    cpSync(join(REPO_DIR, 'templates', 'flavors'), join(templates, 'flavors'), { recursive: true });
+    cpSync(join(REPO_DIR, 'templates', 'partials'), join(templates, 'partials'), { recursive: true });
+    const spec = join(REPO_DIR, 'examples', 'microk8s-openstack.yaml');
+    // Act
+    const installed = await runCli(['render', spec, '--templates', templates], { cwd: project, command: ['npx', '--no', 'capi-gen'], env: NPM_ENV });
+    const repo = await runCli(['render', spec], { cwd: project });
+    // Assert
+    expect(installed.stderr).toBe('');
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toBe(repo.stdout);
+  });
+
   it('npx capi-gen validate --format json prints what the repository CLI prints', async () => {
     // Arrange
     const project = join(dir, 'project');

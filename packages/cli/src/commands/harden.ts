@@ -148,7 +148,13 @@ export async function runHarden(options: HardenCommandOptions): Promise<HardenOu
   for (const c of result.changes) report.push(changeLine(file, c));
   for (const w of result.warnings) report.push(`warning: ${w}`);
   const objects = new Set(result.changes.map((c) => c.document)).size;
-  report.push(result.changes.length === 0 ? `capi-gen: ${file}: already hardened, nothing to change` : `capi-gen: ${file}: ${result.changes.length} change(s) in ${objects} object(s)`);
+  report.push(
+    result.changes.length > 0
+      ? `capi-gen: ${file}: ${result.changes.length} change(s) in ${objects} object(s)`
+      : result.targets > 0
+        ? `capi-gen: ${file}: already hardened, nothing to change`
+        : `capi-gen: ${file}: nothing to harden: no bootstrap/control-plane objects capi-gen hardens`,
+  );
 
   let written: string | undefined;
   if (options.output.kind !== 'stdout') {

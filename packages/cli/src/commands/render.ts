@@ -144,10 +144,23 @@ export async function runRender(options: RenderCommandOptions): Promise<RenderOu
     spec = parsed.spec;
     const result = await renderCluster(spec, {
       templatesDir,
+      // why: a --templates folder without scripts/ takes the node scripts from the built-in
+      // templates, which the bundle finds only here (dist/templates), not by package resolution.
+      builtinTemplatesDir: options.builtinTemplatesDir,
       ...(options.contract === undefined ? {} : { contract: options.contract }),
       ...(options.infrastructureContract === undefined ? {} : { infrastructureContract: options.infrastructureContract }),
       noHardening: options.noHardening,
     });
+    if (options.infrastructureContract !== undefined && result.infrastructure !== 'openstack') {
+      // why: the option picks CAPO's API version; a Docker flavor's kinds follow --contract, so
+      // accepting it would suggest a choice that changes nothing in the output.
+      return {
+        kind: 'failed',
+        lines: [
+          `capi-gen: refused --infrastructure-contract ${options.infrastructureContract}: it picks the API version of the OpenStack provider (CAPO) and applies only to OpenStack flavors (built in: kubeadm-openstack, microk8s-openstack; or a --templates flavor with infrastructure: openstack); flavor ${result.flavor} runs on ${result.infrastructure}, whose kinds follow --contract; drop the option`,
+        ],
+      };
+    }
     objects = result.objects;
     yaml = result.yaml;
   } catch (err) {

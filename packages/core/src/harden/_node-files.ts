@@ -3,7 +3,7 @@
 // bootstrap config's lists without touching the user's, and, for the certificate checks, write the
 // script, units and /etc/capi-gen/certs.env and their commands the same way for both providers.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { loadNodeScript } from '../scripts/load-script.ts';
+import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { buildCertsEnv, explicitCertsEnv } from './certificate-options.ts';
 import { CERTS_ENV_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, type CertsEnvKey } from './node-certs-contract.ts';
 import type { HardenContext } from './registry.ts';
@@ -140,8 +140,8 @@ export interface CertCheckFiles {
 }
 
 /** Loads the script, service and timer of `files` from the templates. */
-export function loadCertCheckFiles(templatesDir: string, files: CertCheckFiles): CertCheckFiles {
-  return { script: loadNodeScript(templatesDir, files.script), service: loadNodeScript(templatesDir, files.service), timer: loadNodeScript(templatesDir, files.timer) };
+export function loadCertCheckFiles(dirs: string | ScriptDirs, files: CertCheckFiles): CertCheckFiles {
+  return { script: loadNodeScript(dirs, files.script), service: loadNodeScript(dirs, files.service), timer: loadNodeScript(dirs, files.timer) };
 }
 
 /** Where one provider's bootstrap config takes the certificate checks. */

@@ -28,6 +28,8 @@ import { detectClusterctlTemplate } from '../yaml/clusterctl-template.ts';
 import { canMaskPlaceholders, findPlaceholders, maskPlaceholders, unmaskPlaceholders } from '../yaml/placeholders.ts';
 import type { HardenContext, Transform } from './registry.ts';
 import { TRANSFORMS } from './registry.ts';
+import { hardenTargetOf } from './targets.ts';
+import { loadDocuments } from '../yaml/load.ts';
 
 /** Options of {@link hardenText}. */
 export interface HardenTextOptions {
@@ -71,6 +73,12 @@ export interface HardenTextResult {
   readonly warnings: readonly string[];
   /** Whether the text was treated as a clusterctl template. */
   readonly clusterctlTemplate: boolean;
+  /**
+   * How many objects are of a kind and API version the transforms harden (kubeadm and MicroK8s
+   * bootstrap and control-plane kinds): with no changes, 0 means "nothing to harden" and more
+   * means "already hardened". Objects of those kinds in other API versions get a warning instead.
+   */
+  readonly targets: number;
 }
 
 /** Warning for a KubeadmControlPlane whose kubeadmConfigSpec changed. */
@@ -115,7 +123,7 @@ export function hardenText(text: string, options: HardenTextOptions): HardenText
     const found = findPlaceholders(text);
     if (found.length > 0) source = maskPlaceholders(text, found);
   }
-  const docs = parseAll(source, file);
+  const docs = parseAllLocated(source, text, file, cc);
 
   // Values as the transforms see them: placeholders restored and, in a clusterctl template, `$$`
   // read as `$` (what clusterctl makes of them), so a transform recognises what it injected before.
@@ -206,13 +214,39 @@ export function hardenText(text: string, options: HardenTextOptions): HardenText
     if (kind.endsWith('Template')) warnings.push(`${plan.object}: ${TEMPLATE_WARNING}`);
   }
   warnings.push(...notes);
+  let targets = 0;
+  for (const o of objects) {
+    const t = hardenTargetOf(o);
+    if (t.kind === 'target') targets++;
+    else if (t.kind === 'left-alone') warnings.push(t.warning);
+  }
   // why: only a masked text is unmasked; a text that was not masked may hold those characters itself.
-  return { text: plans.length === 0 ? text : source !== text ? unmaskPlaceholders(masked) : masked, changes, warnings, clusterctlTemplate: cc };
+  return { text: plans.length === 0 ? text : source !== text ? unmaskPlaceholders(masked) : masked, changes, warnings, clusterctlTemplate: cc, targets };
 }
 
 // --- parsing ----------------------------------------------------------------------------------
 
 const PARSE_OPTIONS = { version: '1.1', uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * {@link parseAll} of the input, with a syntax error reported as `capi-gen validate` reports it
+ * (yaml/load.ts: the position inside the document, its `Kind/name` and the pointer of the node),
+ * not at the end of the stream where npm yaml notices an unclosed bracket.
+ */
+function parseAllLocated(source: string, text: string, file: string, cc: boolean): Document.Parsed[] {
+  try {
+    return parseAll(source, file);
+  } catch (err) {
+    if (!(err instanceof CapiGenError)) throw err;
+    const located = loadDocuments(text, { file, placeholders: cc })
+      .flatMap((d) => d.issues)
+      .filter((i) => i.code === 'YAML_SYNTAX')
+      .map((i) => ({ ...i, message: i.message.replace(/; Kubernetes cannot read this document, so it was not checked: fix the YAML syntax here$/, '; nothing was hardened: fix the YAML syntax here') }));
+    // why: the two readers could disagree on a text; then npm yaml's own findings still stand.
+    if (located.length === 0) throw err;
+    throw new CapiGenError(located);
+  }
+}
 
 function parseAll(source: string, file: string): Document.Parsed[] {
   const lineCounter = new LineCounter();

@@ -113,7 +113,7 @@ export const kubeadmCertChecks: Transform = {
     // why: hardening.certificates.enabled: false turns every certificate step off.
     if (context.hardening?.certificates?.enabled === false || !objects.some((o) => kubeadmConfigSpecKeys(o) !== undefined)) return [...objects];
     const note = context.note ?? ((): void => {});
-    const loaded = loadCertCheckFiles(context.templatesDir, KUBEADM_CERT_CHECKS_FILES);
+    const loaded = loadCertCheckFiles(context, KUBEADM_CERT_CHECKS_FILES);
     return objects.map((o) => {
       const keys = kubeadmConfigSpecKeys(o);
       return keys === undefined ? o : harden(o, keys, loaded, context, note);

@@ -7,7 +7,7 @@
 // idempotently and restarts kubelite once when something changed.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { CapiGenError } from '../errors.ts';
-import { loadNodeScript } from '../scripts/load-script.ts';
+import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { forceObjectAt, upsertCommand, upsertFiles } from './_node-files.ts';
 import { checkLeaderElectionTimings, LEADER_ELECTION_DEFAULTS, LEADER_ELECTION_FLAGS, type LeaderElectionTimings } from './leader-election-options.ts';
 import type { HardenContext, Transform } from './registry.ts';
@@ -19,8 +19,8 @@ const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
 /** The script refuses any argument not matching this (exit 2); checked here first so the node never sees one. */
 const ARGUMENT = /^--leader-elect-(lease-duration|renew-deadline|retry-period)=[0-9][0-9a-zµ.]*$/;
 /** The script text from `<templatesDir>/scripts/`, or from the built-in templates when that folder has none. */
-export function loadMicroK8sLeaderElectionScript(templatesDir: string): string {
-  return loadNodeScript(templatesDir, SCRIPT_FILE);
+export function loadMicroK8sLeaderElectionScript(dirs: string | ScriptDirs): string {
+  return loadNodeScript(dirs, SCRIPT_FILE);
 }
 
 function timingsOf(context: HardenContext): LeaderElectionTimings {
@@ -74,7 +74,7 @@ export const leaderElectionMicroK8s: Transform = {
     const targets = objects.some((o) => o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION);
     if (context.hardening?.leaderElection?.enabled === false || !targets) return [...objects];
     const command = microk8sLeaderElectionCommand(timingsOf(context));
-    const script = loadMicroK8sLeaderElectionScript(context.templatesDir);
+    const script = loadMicroK8sLeaderElectionScript(context);
     return objects.map((o) => (o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION ? harden(o, script, command) : o));
   },
 };

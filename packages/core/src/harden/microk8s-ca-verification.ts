@@ -7,7 +7,7 @@
 // retries refresh-certs with bounded backoff and, after the last try, fails loudly, writes a marker
 // file and stops MicroK8s. Join nodes have no /var/tmp/ca.crt: the check is a no-op there.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { loadNodeScript } from '../scripts/load-script.ts';
+import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { appendLastOf, forceObjectAt, upsertFiles } from './_node-files.ts';
 import type { Transform } from './registry.ts';
 
@@ -21,8 +21,8 @@ const FILES = [
 ] as const;
 const API_VERSION = 'controlplane.cluster.x-k8s.io/v1beta1';
 /** A script from `<templatesDir>/scripts/`, or from the built-in templates when that folder lacks it. */
-export function loadMicroK8sCaVerificationScript(templatesDir: string, file: (typeof FILES)[number][1]): string {
-  return loadNodeScript(templatesDir, file);
+export function loadMicroK8sCaVerificationScript(dirs: string | ScriptDirs, file: (typeof FILES)[number][1]): string {
+  return loadNodeScript(dirs, file);
 }
 
 function harden(o: KubeObject, contents: readonly string[]): KubeObject {
@@ -48,7 +48,7 @@ export const microk8sCaVerification: Transform = {
     const isTarget = (o: KubeObject): boolean => o.kind === 'MicroK8sControlPlane' && o.apiVersion === API_VERSION;
     // why: hardening.certificates.enabled: false turns every certificate step off.
     if (context.hardening?.certificates?.enabled === false || !objects.some(isTarget)) return [...objects];
-    const contents = FILES.map(([, file]) => loadMicroK8sCaVerificationScript(context.templatesDir, file));
+    const contents = FILES.map(([, file]) => loadMicroK8sCaVerificationScript(context, file));
     return objects.map((o) => (isTarget(o) ? harden(o, contents) : o));
   },
 };

@@ -84,7 +84,7 @@ export const microk8sCertGuard: Transform = {
     if (certificates?.renewOnNode === true) {
       note('renewOnNode applies to kubeadm nodes only; MicroK8s nodes always refresh certificates near expiry with `microk8s refresh-certs --cert <name>`');
     }
-    const loaded = loadCertCheckFiles(context.templatesDir, MICROK8S_CERT_GUARD_FILES);
+    const loaded = loadCertCheckFiles(context, MICROK8S_CERT_GUARD_FILES);
     return objects.map((o) => {
       const keys = microk8sInitConfigurationKeys(o);
       return keys === undefined ? o : harden(o, keys, loaded, context, note);

@@ -21,6 +21,11 @@ export interface HardenContext {
   /** The @capi-gen/templates folder; node scripts are read from its scripts/ folder. */
   readonly templatesDir: string;
   /**
+   * Where node scripts missing from `templatesDir/scripts/` are read (a `--templates` folder
+   * without scripts/). @defaultValue the built-in templates (package resolution of @capi-gen/templates)
+   */
+  readonly builtinTemplatesDir?: string;
+  /**
    * Receives what the user should know about objects a transform left alone on purpose (an
    * Ignition config, a list that is a placeholder); `capi-gen harden` prints them as warnings.
    */

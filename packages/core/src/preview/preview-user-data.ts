@@ -60,6 +60,22 @@ function sameNamespace(a: KubeObject, b: KubeObject): boolean {
   return (a.metadata.namespace ?? 'default') === (b.metadata.namespace ?? 'default');
 }
 
+/** `"x"`, or `"default" (no metadata.namespace)`: how a namespace reads in a message. */
+function namespaceText(ns: string | undefined): string {
+  return ns === undefined || ns === '' ? '"default" (no metadata.namespace)' : JSON.stringify(ns);
+}
+
+/**
+ * Why `ref` (found only in other namespaces) does not count: CAPI looks a bootstrap template up in
+ * the MachineDeployment's own namespace, whatever the reference's `namespace` says.
+ */
+function namespaceMismatch(md: KubeObject, ref: string, found: readonly KubeObject[], refNamespace: string | undefined): string {
+  const where = [...new Set(found.map((o) => namespaceText(o.metadata.namespace)))].join(', ');
+  const mdNs = namespaceText(md.metadata.namespace);
+  const asked = refNamespace === undefined ? '' : `, the reference asks for namespace ${JSON.stringify(refNamespace)}`;
+  return `the MachineDeployment refers to ${ref}, which the input has only in namespace ${where}${asked}, and the MachineDeployment is in namespace ${mdNs}; CAPI looks the template up in the MachineDeployment's namespace, so give both objects the same metadata.namespace`;
+}
+
 function clusterOf(objects: readonly KubeObject[], owner: KubeObject, clusterName: string | undefined): KubeObject | undefined {
   const clusters = objects.filter((o) => o.kind === 'Cluster' && sameNamespace(o, owner));
   const byRef = clusters.find((c) => {
@@ -120,7 +136,11 @@ function pickWorker(objects: readonly KubeObject[], pool: string | undefined): W
     fail(ident(md!), `${pointer}/kind`, `bootstrap configRef kind ${kind} is not previewed; only MicroK8sConfigTemplate and KubeadmConfigTemplate are`);
   }
   const template = objects.find((o) => o.kind === kind && o.metadata.name === name && sameNamespace(o, md!));
-  if (template === undefined) fail(ident(md!), `${pointer}/name`, `the MachineDeployment refers to ${kind}/${name}, which is not in the input; give a manifest that holds both`);
+  if (template === undefined) {
+    const elsewhere = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+    if (elsewhere.length === 0) fail(ident(md!), `${pointer}/name`, `the MachineDeployment refers to ${kind}/${name}, which is not in the input; give a manifest that holds both`);
+    fail(ident(md!), `${pointer}/name`, namespaceMismatch(md!, `${kind}/${name}`, elsewhere, str(ref['namespace'])));
+  }
   return { md: md!, template };
 }
 

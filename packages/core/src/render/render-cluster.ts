@@ -18,9 +18,19 @@ import { buildViewModel } from './view-model.ts';
 export interface RenderOptions {
   /** A folder with `flavors/<id>/` (flavor.yaml + *.yaml.hbs); default: the built-in flavors. */
   readonly templatesDir?: string;
+  /**
+   * The built-in templates, where node scripts missing from `templatesDir/scripts/` are read. A
+   * bundle that ships them beside itself passes that folder (package resolution of
+   * @capi-gen/templates fails there). @defaultValue {@link defaultTemplatesDir}
+   */
+  readonly builtinTemplatesDir?: string;
   /** Overrides the spec's `contract`. */
   readonly contract?: Contract;
-  /** Overrides the spec's `infrastructureContract`. */
+  /**
+   * Overrides the spec's `infrastructureContract`: CAPO's API version. Other infrastructures
+   * ignore it (their kinds follow `contract`); `capi-gen render` refuses the option for them
+   * (see {@link RenderResult.infrastructure}).
+   */
   readonly infrastructureContract?: Contract;
   /** Skip the hardening transforms (default: apply them). */
   readonly noHardening?: boolean;
@@ -29,6 +39,8 @@ export interface RenderOptions {
 /** What {@link renderCluster} returns: typed objects and the YAML text. */
 export interface RenderResult {
   readonly flavor: string;
+  /** The flavor's infrastructure: `infrastructureContract` means something only for `openstack`. */
+  readonly infrastructure: Flavor['infrastructure'];
   readonly contract: Contract;
   readonly infrastructureContract: Contract;
   /** Every object, in output order. */
@@ -102,7 +114,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
   }
   objects = convertObjects(objects, { capi: contract, infrastructure: infrastructureContract });
   if (options.noHardening !== true) {
-    for (const t of TRANSFORMS) objects = t.apply(objects, { hardening: spec.hardening, templatesDir });
+    for (const t of TRANSFORMS) objects = t.apply(objects, { hardening: spec.hardening, templatesDir, ...(options.builtinTemplatesDir === undefined ? {} : { builtinTemplatesDir: options.builtinTemplatesDir }) });
   }
 
   const invalid: Issue[] = [];
@@ -111,7 +123,7 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
   }
   invalid.push(...checkUserDataSize(objects, flavor));
   if (invalid.length > 0) throw new CapiGenError(invalid);
-  return { flavor: flavor.id, contract, infrastructureContract, objects, yaml: objectsToYaml(objects) };
+  return { flavor: flavor.id, infrastructure: flavor.infrastructure, contract, infrastructureContract, objects, yaml: objectsToYaml(objects) };
 }
 
 /** Parses a spec file (with file:line:col in errors) and renders it. */

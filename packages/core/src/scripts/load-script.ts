@@ -2,7 +2,20 @@
 // transform that ships one into bootstrap user-data.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CapiGenError } from '../errors.ts';
 import { defaultTemplatesDir } from '../flavors/flavor.ts';
+
+/** Where node scripts are looked up: the user's templates folder, then the built-in one. */
+export interface ScriptDirs {
+  /** A templates folder; its `scripts/` is searched first. */
+  readonly templatesDir: string;
+  /**
+   * The built-in templates, searched when `templatesDir/scripts/` lacks a file. A bundle that
+   * ships them beside itself (the CLI: dist/templates) passes that folder, since package
+   * resolution of @capi-gen/templates fails there. @defaultValue {@link defaultTemplatesDir}
+   */
+  readonly builtinTemplatesDir?: string;
+}
 
 /** Jinja's default delimiters: cloud-init renders the whole `## template: jinja` user-data. */
 const JINJA = /\{[{%#]/;
@@ -16,6 +29,23 @@ const INCLUDE = /^# capi-gen:include (.*)$/;
 const INCLUDE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 const scripts = new Map<string, string>();
+
+/** The built-in templates folder, or a CapiGenError naming the script that is missing. */
+function builtinOrFail(own: string): string {
+  try {
+    return defaultTemplatesDir();
+  } catch {
+    throw new CapiGenError([
+      {
+        code: 'REFUSED_OPTION',
+        severity: 'error',
+        object: own,
+        path: '',
+        message: `${own} does not exist and the built-in templates (@capi-gen/templates) cannot be found to take it from; add that file to the templates folder`,
+      },
+    ]);
+  }
+}
 
 interface Line {
   readonly text: string;
@@ -38,9 +68,10 @@ function linesOf(path: string, text: string): Line[] {
  * bootstrap user-data of both providers is a Jinja template), or when it is longer than
  * {@link MAX_NODE_SCRIPT_CHARS} characters (the kubeadm `files[].content` limit).
  */
-export function loadNodeScript(templatesDir: string, file: string): string {
+export function loadNodeScript(dirs: string | ScriptDirs, file: string): string {
+  const { templatesDir, builtinTemplatesDir } = typeof dirs === 'string' ? { templatesDir: dirs, builtinTemplatesDir: undefined } : dirs;
   const own = join(templatesDir, 'scripts', file);
-  const path = existsSync(own) ? own : join(defaultTemplatesDir(), 'scripts', file);
+  const path = existsSync(own) ? own : join(builtinTemplatesDir ?? builtinOrFail(own), 'scripts', file);
   const cached = scripts.get(path);
   if (cached !== undefined) return cached;
   const folder = dirname(path);
