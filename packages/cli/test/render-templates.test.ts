@@ -2,7 +2,7 @@
 // a --templates folder without scripts/ takes the built-in node scripts (dist/templates in the
 // bundle, where package resolution of @capi-gen/templates fails), and --infrastructure-contract
 // is refused for flavors that are not on OpenStack.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,22 @@ describe('capi-gen render --templates <dir without scripts/>', () => {
     expect(own.code).toBe(0);
     expect(own.stdout).toBe(builtin.stdout);
     expect(own.stdout).toContain('/capi-gen/');
+  });
+});
+
+describe('capi-gen render --templates <dir with a bad node script>', () => {
+  it('refuses a script with a Jinja delimiter: exit 2, file:line and what to do, no internal error', async () => {
+    // Arrange: the user's own kubeadm certs script with bash's ${#var} (a Jinja comment opener)
+    const t = templatesWithoutScripts();
+    mkdirSync(join(t, 'scripts'));
+    writeFileSync(join(t, 'scripts', 'kubeadm-certs.sh'), '#!/bin/sh\nn=${#1}\n');
+    // Act
+    const r = await runCli(['render', 'examples/kubeadm-docker.yaml', '--templates', t]);
+    // Assert
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).toContain(`${join(t, 'scripts', 'kubeadm-certs.sh')}:2:1: error TEMPLATE kubeadm-certs.sh: the script contains the Jinja delimiter "{#"`);
   });
 });
 

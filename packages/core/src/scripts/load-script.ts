@@ -1,7 +1,7 @@
 // Node scripts are data (templates/scripts/*.sh), loaded here, once per path, for every
 // transform that ships one into bootstrap user-data.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CapiGenError } from '../errors.ts';
 import { defaultTemplatesDir } from '../flavors/flavor.ts';
 
@@ -27,6 +27,18 @@ export const MAX_NODE_SCRIPT_CHARS = 10240;
 const INCLUDE = /^# capi-gen:include (.*)$/;
 /** What an included file may be called: a plain file name in the scripts folder, no path. */
 const INCLUDE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * A refused node script as a CapiGenError (the CLI maps it to exit 2 with the message, not to an
+ * internal error): the message starts with `file:line` as before; the issue carries the position.
+ */
+function scriptError(file: string, line: number | undefined, message: string): CapiGenError {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return new CapiGenError(
+    [{ code: 'TEMPLATE', severity: 'error', object: basename(file), path: '', message, ...(line === undefined ? {} : { source: { file, line, col: 1 } }) }],
+    `${where}: ${message}`,
+  );
+}
 
 const scripts = new Map<string, string>();
 
@@ -85,13 +97,13 @@ export function loadNodeScript(dirs: string | ScriptDirs, file: string): string 
     const name = inc[1]!;
     const where = `${l.file}:${l.line}`;
     if (!INCLUDE_NAME.test(name)) {
-      throw new Error(`${where}: "# capi-gen:include ${name}": the name must be a file in the same scripts folder (letters, digits, ".", "_", "-"; no "/")`);
+      throw scriptError(l.file, l.line, `"# capi-gen:include ${name}": the name must be a file in the same scripts folder (letters, digits, ".", "_", "-"; no "/")`);
     }
     const incPath = join(folder, name);
-    if (!existsSync(incPath)) throw new Error(`${where}: "# capi-gen:include ${name}": ${incPath} does not exist`);
+    if (!existsSync(incPath)) throw scriptError(l.file, l.line, `"# capi-gen:include ${name}": ${incPath} does not exist`);
     for (const il of linesOf(incPath, readFileSync(incPath, 'utf8'))) {
       if (INCLUDE.test(il.text)) {
-        throw new Error(`${il.file}:${il.line}: an included file cannot include another (one level only, included from ${where})`);
+        throw scriptError(il.file, il.line, `an included file cannot include another (one level only, included from ${where})`);
       }
       lines.push(il);
     }
@@ -100,15 +112,19 @@ export function loadNodeScript(dirs: string | ScriptDirs, file: string): string 
   const jinja = JINJA.exec(text);
   if (jinja !== null) {
     const at = lines[text.slice(0, jinja.index).split('\n').length - 1]!;
-    throw new Error(
-      `${at.file}:${at.line}: the script contains the Jinja delimiter "${jinja[0]}"; MicroK8s user-data starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
+    throw scriptError(
+      at.file,
+      at.line,
+      `the script contains the Jinja delimiter "${jinja[0]}"; the bootstrap user-data of both providers (MicroK8s, kubeadm) starts with "## template: jinja", so cloud-init would rewrite it or skip the whole cloud-config. Rewrite that line (for example \${#var} -> $(printf %s "$var" | wc -c))`,
     );
   }
   // The CRD counts characters (code points), not UTF-16 units.
   const chars = [...text].length;
   if (chars > MAX_NODE_SCRIPT_CHARS) {
-    throw new Error(
-      `${path}: the assembled script is ${chars} characters, over the ${MAX_NODE_SCRIPT_CHARS}-character limit of KubeadmConfigSpec files[].content; shorten it or its includes`,
+    throw scriptError(
+      path,
+      undefined,
+      `the assembled script is ${chars} characters, over the ${MAX_NODE_SCRIPT_CHARS}-character limit of KubeadmConfigSpec files[].content; shorten it or its includes`,
     );
   }
   scripts.set(path, text);
