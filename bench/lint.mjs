@@ -22,22 +22,13 @@
 // that the machine's load affects equally.
 // The load average before and after is printed: other processes on the machine move the numbers.
 // Not a test: nothing is asserted (lint exits 0 or 1 here, both count); the numbers go into README.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { bin, parseOnly, printTable, requireBuilt, RUNS, timeAll } from './_lib.mjs';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const baseline = process.env['BENCH_BASELINE'] || undefined;
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
-if (!existsSync(join(root, 'packages', 'cli', 'dist', 'capi-gen.js'))) {
-  console.error('bench: packages/cli/dist is missing; run `pnpm build` first');
-  process.exit(2);
-}
-const yamlUrl = pathToFileURL(createRequire(join(root, 'packages', 'core', 'package.json')).resolve('yaml')).href;
+requireBuilt('bench');
 
 /** One cluster: 10 documents. */
 const cluster = (n) => [
@@ -222,43 +213,6 @@ spec:
 `,
 ];
 
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = Math.min(s.length - 1, Math.ceil(q * s.length) - 1);
-  return s[Math.max(0, i)];
-}
-
-/** One whole-process run; wall time in ms. Lint exits 1 when it has findings, which is fine here. */
-function once(c) {
-  const t0 = process.hrtime.bigint();
-  const env = typeof c.env === 'function' ? c.env() : c.env;
-  const r = spawnSync(process.execPath, c.args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0 && r.status !== 1) {
-    console.error(`bench: ${c.label} exited ${r.status}\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
-    process.exit(1);
-  }
-  return { ms, stderr: r.stderr };
-}
-
-function timeAll(cases) {
-  const times = cases.map(() => []);
-  const last = cases.map(() => '');
-  for (let i = 0; i <= RUNS; i++) {
-    cases.forEach((c, j) => {
-      const { ms, stderr } = once(c);
-      if (i > 0) times[j].push(ms);
-      last[j] = stderr;
-    });
-  }
-  return cases.map((c, j) => ({ label: c.label, median: quantile(times[j], 0.5), p90: quantile(times[j], 0.9), stderr: last[j] }));
-}
-
-const parseOnly = (file, count) => `import { parseAllDocuments } from ${JSON.stringify(yamlUrl)};
-import { readFileSync } from 'node:fs';
-const docs = parseAllDocuments(readFileSync(${JSON.stringify(file)}, 'utf8')).map((d) => d.toJS());
-if (docs.length !== ${count}) process.exit(3);`;
-
 const dir = mkdtempSync(join(tmpdir(), 'capi-gen-bench-lint-'));
 try {
   const single = join(dir, 'single.yaml');
@@ -275,29 +229,29 @@ try {
   /** A new, empty user cache folder for each run. */
   const coldCache = () => ({ CAPI_GEN_CACHE_DIR: join(dir, `cold-${coldRuns++}`), CAPI_GEN_COMPILE_CACHE: '1' });
   const load = loadavg()[0];
+  // lint exits 1 when it has findings, which is fine here.
+  const lintOk = [0, 1];
   const rows = timeAll([
     { label: "node -e '' (Node startup alone)", args: ['-e', ''] },
-    { label: `capi-gen lint, single file (${one.length} documents)`, args: [bin, 'lint', single], env: cache },
-    { label: `capi-gen lint, single file, cold user cache (first run)`, args: [bin, 'lint', single], env: coldCache },
-    { label: `capi-gen lint, single file, compile cache off`, args: [bin, 'lint', single], env: { CAPI_GEN_COMPILE_CACHE: '0' } },
+    { label: `capi-gen lint, single file (${one.length} documents)`, args: [bin, 'lint', single], env: cache, ok: lintOk },
+    { label: `capi-gen lint, single file, cold user cache (first run)`, args: [bin, 'lint', single], env: coldCache, ok: lintOk },
+    { label: `capi-gen lint, single file, compile cache off`, args: [bin, 'lint', single], env: { CAPI_GEN_COMPILE_CACHE: '0' }, ok: lintOk },
     { label: `yaml parseAllDocuments + toJS only, same single file`, args: ['--input-type=module', '-e', parseOnly(single, one.length)] },
-    { label: 'capi-gen lint, 1000 documents (one file)', args: [bin, 'lint', thousand], env: cache },
-    { label: 'capi-gen lint, 1000 documents, cold user cache', args: [bin, 'lint', thousand], env: coldCache },
+    { label: 'capi-gen lint, 1000 documents (one file)', args: [bin, 'lint', thousand], env: cache, ok: lintOk },
+    { label: 'capi-gen lint, 1000 documents, cold user cache', args: [bin, 'lint', thousand], env: coldCache, ok: lintOk },
     { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly(thousand, docs.length)] },
     ...(baseline === undefined
       ? []
       : [
-          { label: `baseline ${baseline}: lint, single file`, args: [baseline, 'lint', single], env: { CAPI_GEN_CACHE_DIR: join(dir, 'baseline-cache'), CAPI_GEN_COMPILE_CACHE: '1' } },
-          { label: `baseline: lint, single file, cold user cache`, args: [baseline, 'lint', single], env: coldCache },
+          { label: `baseline ${baseline}: lint, single file`, args: [baseline, 'lint', single], env: { CAPI_GEN_CACHE_DIR: join(dir, 'baseline-cache'), CAPI_GEN_COMPILE_CACHE: '1' }, ok: lintOk },
+          { label: `baseline: lint, single file, cold user cache`, args: [baseline, 'lint', single], env: coldCache, ok: lintOk },
         ]),
   ]);
   const [, lint1, lint1Cold, lint1Off, yaml1, lint1000, , yaml1000] = rows;
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Whole-process wall time, median and p90 of ${RUNS} runs; Node ${process.version}, ${cpus().length} × ${cpu}, ${Math.round(text.length / 1024)} KiB for 1000 documents.\n`);
-  console.log('| case | median | p90 |');
-  console.log('|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms |`);
+  printTable(rows);
   console.log(`\nlint / bare yaml parse of the same text (medians): single file ${(lint1.median / yaml1.median).toFixed(1)}× (cold user cache ${(lint1Cold.median / yaml1.median).toFixed(1)}×, compile cache off ${(lint1Off.median / yaml1.median).toFixed(1)}×), 1000 documents ${(lint1000.median / yaml1000.median).toFixed(1)}×.`);
   console.log(`load average (1 min) before ${load.toFixed(2)}, after ${loadavg()[0].toFixed(2)}`);
   console.log(`lint summary, 1000 documents: ${lint1000.stderr.trim()}`);

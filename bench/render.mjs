@@ -7,24 +7,17 @@
 // commit) adds its cold rows, run interleaved with this build's, for before/after numbers from one
 // session. Not a test: nothing is asserted; the table goes into README "Render timings".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { bin, requireBuilt, root, RUNS, stats, printTable } from './_lib.mjs';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const WARM_RUNS = Number(process.env['BENCH_WARM_RUNS'] ?? 200);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
 const before = process.env['BENCH_BEFORE'];
 const coreDist = join(root, 'packages', 'core', 'dist', 'index.js');
-for (const built of [join(root, 'packages', 'cli', 'dist', 'capi-gen.js'), coreDist]) {
-  if (!existsSync(built)) {
-    console.error(`bench:render: ${built} is missing; run \`pnpm build\` first`);
-    process.exit(2);
-  }
-}
+requireBuilt('bench:render', [join(root, 'packages', 'cli', 'dist', 'capi-gen.js'), coreDist]);
 
 const { renderClusterFromText } = await import(pathToFileURL(coreDist).href);
 
@@ -46,12 +39,6 @@ if (candidates.length === 0) {
 }
 const examples = [...candidates];
 const largest = candidates.sort((a, b) => b.bytes - a.bytes)[0];
-
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { median: q(0.5), p90: q(0.9) };
-}
 
 function wall(args) {
   const t0 = performance.now();
@@ -85,13 +72,11 @@ for (let i = 0; i < WARM_RUNS; i++) {
 
 const ms = (x) => (x >= 10 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
 const rows = [
-  [`node -e '' (Node startup alone), ${RUNS} runs`, stats(cold.node)],
-  ...builds.flatMap(([label], k) => examples.map((e, j) => [`capi-gen render ${e.rel}${label}, whole process, ${RUNS} runs`, stats(cold.render[k][j])])),
-  [`renderClusterFromText, warm, in process, ${WARM_RUNS} renders`, stats(warm)],
+  { label: `node -e '' (Node startup alone), ${RUNS} runs`, ...stats(cold.node) },
+  ...builds.flatMap(([label], k) => examples.map((e, j) => ({ label: `capi-gen render ${e.rel}${label}, whole process, ${RUNS} runs`, ...stats(cold.render[k][j]) }))),
+  { label: `renderClusterFromText, warm, in process, ${WARM_RUNS} renders`, ...stats(warm) },
 ];
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 const load = loadavg()[0]?.toFixed(1) ?? '?';
 console.log(`load average ${load}; largest: ${largest.rel}: ${largest.objects} objects, ${Math.round(largest.bytes / 102.4) / 10} KiB of YAML; Node ${process.version}, ${cpus().length} × ${cpu}\n`);
-console.log('| case | median | p90 |');
-console.log('|---|---:|---:|');
-for (const [name, s] of rows) console.log(`| ${name} | ${ms(s.median)} | ${ms(s.p90)} |`);
+printTable(rows, ms);

@@ -7,22 +7,12 @@
 // times a bare `node -e ''` and a process that only parses the same 1000-document text with the
 // `yaml` package (parseAllDocuments + toJS), which is a floor for any YAML-reading validator.
 // Not a test: nothing is asserted, the numbers go into README "Performance".
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { bin, parseOnly, printTable, requireBuilt, RUNS, timeAll } from './_lib.mjs';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'capi-gen.js');
-if (!existsSync(join(root, 'packages', 'cli', 'dist', 'capi-gen.js'))) {
-  console.error('bench: packages/cli/dist is missing; run `pnpm build` first');
-  process.exit(2);
-}
-// The yaml package the library uses (resolved from @capi-gen/core, so the same version).
-const yamlUrl = pathToFileURL(createRequire(join(root, 'packages', 'core', 'package.json')).resolve('yaml')).href;
+requireBuilt('bench');
 
 const CLUSTER = (name) => `apiVersion: cluster.x-k8s.io/v1beta2
 kind: Cluster
@@ -129,43 +119,6 @@ spec:
         - echo done
 `;
 
-function median(xs) {
-  return quantile(xs, 0.5);
-}
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = Math.min(s.length - 1, Math.ceil(q * s.length) - 1);
-  return s[Math.max(0, i)];
-}
-
-/** One whole-process run; wall time in ms. */
-function once(c) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, c.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) {
-    console.error(`bench: ${c.label} exited ${r.status}, expected 0\n${r.stdout.slice(0, 2000)}${r.stderr.slice(0, 2000)}`);
-    process.exit(1);
-  }
-  return ms;
-}
-
-/**
- * Runs every case RUNS times, round-robin (after one warm-up round for the file cache), so that
- * load from other processes on the machine hits all cases alike.
- */
-function timeAll(cases) {
-  const times = cases.map(() => []);
-  for (let i = 0; i <= RUNS; i++) {
-    cases.forEach((c, j) => {
-      const ms = once(c);
-      if (i > 0) times[j].push(ms);
-    });
-  }
-  return cases.map((c, j) => ({ label: c.label, median: median(times[j]), p90: quantile(times[j], 0.9) }));
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'capi-gen-bench-'));
 try {
   const two = join(dir, 'two.yaml');
@@ -176,25 +129,18 @@ try {
   const text = docs.join('---\n');
   writeFileSync(thousand, text);
 
-  const parseOnly = `import { parseAllDocuments } from ${JSON.stringify(yamlUrl)};
-import { readFileSync } from 'node:fs';
-const docs = parseAllDocuments(readFileSync(${JSON.stringify(thousand)}, 'utf8')).map((d) => d.toJS());
-if (docs.length !== 1000) process.exit(3);`;
-
   const rows = timeAll([
     { label: "node -e '' (Node startup alone)", args: ['-e', ''] },
     { label: 'capi-gen validate, 2 documents', args: [bin, 'validate', two] },
     { label: 'capi-gen validate, 1000 documents', args: [bin, 'validate', thousand] },
-    { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly] },
+    { label: 'yaml parseAllDocuments + toJS only, same 1000 documents', args: ['--input-type=module', '-e', parseOnly(thousand, 1000)] },
   ]);
   const cli1000 = rows[2];
   const yaml1000 = rows[3];
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Whole-process wall time, median and p90 of ${RUNS} runs; Node ${process.version}, ${cpus().length} × ${cpu}, ${Math.round(text.length / 1024)} KiB for 1000 documents.\n`);
-  console.log('| case | median | p90 |');
-  console.log('|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.label} | ${r.median.toFixed(0)} ms | ${r.p90.toFixed(0)} ms |`);
+  printTable(rows);
   console.log(`\ncapi-gen validate (1000 documents) / bare yaml parse: ${(cli1000.median / yaml1000.median).toFixed(1)}× (median).`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
