@@ -12,6 +12,7 @@
 // Facts: ../shared/notes/capi-facts.md sections a-d; Jinja behaviour: ../shared/notes/validators.md
 // section 2 (measured with cloud-init 22.4.2's own renderer, and again in
 // test/lint/rules-bootstrap.test.ts).
+import { isRecord, valueAt } from '../../harden/_node-files.ts';
 import { childPointer, joinPointer } from '../../validate/pointer.ts';
 import { findPlaceholders } from '../../yaml/placeholders.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
@@ -51,26 +52,13 @@ interface BootstrapSpec {
   readonly texts: readonly BootstrapText[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function at(root: unknown, keys: readonly string[]): unknown {
-  let v = root;
-  for (const k of keys) {
-    if (!isObject(v)) return undefined;
-    v = v[k];
-  }
-  return v;
-}
-
 const KUBEADM_COMMANDS = ['preKubeadmCommands', 'postKubeadmCommands', 'bootCommands'] as const;
 const MICROK8S_COMMANDS = ['preRunCommands', 'postRunCommands', 'bootCommands'] as const;
 const ENCODED = new Set(['base64', 'gzip', 'gzip+base64']);
 
 /** Keys from the object root to the spec that holds files and commands, per group and kind. */
 function locateSpec(value: unknown): { provider: Provider; keys: string[] } | undefined {
-  if (!isObject(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
+  if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
   const group = value['apiVersion'].split('/')[0];
   const kind = value['kind'];
   if (group === 'bootstrap.cluster.x-k8s.io') {
@@ -90,8 +78,8 @@ function locateSpec(value: unknown): { provider: Provider; keys: string[] } | un
 export function bootstrapSpecOf(value: unknown): BootstrapSpec | undefined {
   const where = locateSpec(value);
   if (where === undefined) return undefined;
-  const spec = at(value, where.keys);
-  if (!isObject(spec)) return undefined;
+  const spec = valueAt(value, where.keys);
+  if (!isRecord(spec)) return undefined;
   const base = joinPointer(where.keys);
   const { provider } = where;
   const ignition = provider === 'kubeadm' && spec['format'] === 'ignition';
@@ -101,7 +89,7 @@ export function bootstrapSpecOf(value: unknown): BootstrapSpec | undefined {
   const list = spec[fileKey];
   if (Array.isArray(list)) {
     list.forEach((f: unknown, i) => {
-      if (!isObject(f)) return;
+      if (!isRecord(f)) return;
       const pointer = childPointer(childPointer(base, fileKey), i);
       files.push({ provider, pointer, value: f });
       if (typeof f['content'] === 'string') {

@@ -13,6 +13,7 @@
 //   sync before the node mints or checks certificates) and the certificate checks, wired by the
 //   microk8s-cert-guard and kubeadm-cert-checks transforms. What "guarded" means is the contract
 //   in harden/node-certs-contract.ts; the constants come from there.
+import { isRecord, valueAt } from '../../harden/_node-files.ts';
 import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
 import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
 import { MICROK8S_VERIFY_CA_SCRIPT_PATH, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../harden/microk8s-ca-verification.ts';
@@ -23,27 +24,14 @@ import {
   MICROK8S_CERTS_SCRIPT_PATH,
   MICROK8S_FIRST_BOOT_COMMAND,
 } from '../../harden/node-certs-contract.ts';
-import { childPointer, joinPointer } from '../../validate/pointer.ts';
+import { childPointer, joinPointer, parsePointer } from '../../validate/pointer.ts';
 import type { LintRule, RuleFinding } from '../types.ts';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function at(root: unknown, keys: readonly string[]): unknown {
-  let v = root;
-  for (const k of keys) {
-    if (!isObject(v)) return undefined;
-    v = v[k];
-  }
-  return v;
-}
 
 const CONTROLPLANE_GROUP = 'controlplane.cluster.x-k8s.io';
 
 /** Keys to the KCP spec (the template's inner spec for KubeadmControlPlaneTemplate), and the API version. */
 function kcpSpecKeys(value: unknown): { keys: string[]; version: string } | undefined {
-  if (!isObject(value) || typeof value['apiVersion'] !== 'string') return undefined;
+  if (!isRecord(value) || typeof value['apiVersion'] !== 'string') return undefined;
   const [group, version] = value['apiVersion'].split('/');
   if (group !== CONTROLPLANE_GROUP || version === undefined) return undefined;
   if (value['kind'] === 'KubeadmControlPlane') return { keys: ['spec'], version };
@@ -62,10 +50,10 @@ const kcpNoCertRotation: LintRule = {
     for (const doc of context.documents) {
       const found = kcpSpecKeys(doc.value);
       if (found === undefined) continue;
-      const spec = at(doc.value, found.keys);
-      if (!isObject(spec)) continue;
+      const spec = valueAt(doc.value, found.keys);
+      if (!isRecord(spec)) continue;
       const field = found.version === 'v1beta1' ? ['rolloutBefore', 'certificatesExpiryDays'] : ['rollout', 'before', 'certificatesExpiryDays'];
-      const value = at(spec, field);
+      const value = valueAt(spec, field);
       if (value !== undefined && value !== null) continue;
       const shown = [...found.keys, ...field].join('.');
       out.push({
@@ -142,16 +130,16 @@ const leaderElectionDuplicate: LintRule = {
     const out: RuleFinding[] = [];
     for (const doc of context.documents) {
       for (const found of leaderElectionArgs(doc.value)) {
-        const args = at(doc.value, found.extraArgsPath.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')));
+        const args = valueAt(doc.value, parsePointer(found.extraArgsPath));
         const seen = new Map<string, { raw: string; where: string }>();
         const entries: { raw: string; pointer: string; where: string; value: unknown }[] = [];
         if (Array.isArray(args)) {
           args.forEach((e: unknown, i) => {
-            if (isObject(e) && typeof e['name'] === 'string') {
+            if (isRecord(e) && typeof e['name'] === 'string') {
               entries.push({ raw: e['name'], pointer: childPointer(childPointer(found.extraArgsPath, i), 'name'), where: `entry ${i}`, value: e['value'] });
             }
           });
-        } else if (isObject(args)) {
+        } else if (isRecord(args)) {
           for (const [k, v] of Object.entries(args)) entries.push({ raw: k, pointer: childPointer(found.extraArgsPath, k), where: `key "${k}"`, value: v });
         }
         for (const e of entries) {
@@ -222,11 +210,11 @@ const microk8sNoCaVerification: LintRule = {
     const out: RuleFinding[] = [];
     for (const doc of context.documents) {
       const v = doc.value;
-      if (!isObject(v) || v['kind'] !== 'MicroK8sControlPlane' || v['apiVersion'] !== `${CONTROLPLANE_GROUP}/v1beta1`) continue;
-      const init = at(v, ['spec', 'controlPlaneConfig', 'initConfiguration']);
-      const files = isObject(init) && Array.isArray(init['extraWriteFiles']) ? init['extraWriteFiles'] : [];
-      const pre = isObject(init) && Array.isArray(init['preRunCommands']) ? init['preRunCommands'] : [];
-      const hasScript = files.some((f) => isObject(f) && f['path'] === MICROK8S_VERIFY_CA_SCRIPT_PATH);
+      if (!isRecord(v) || v['kind'] !== 'MicroK8sControlPlane' || v['apiVersion'] !== `${CONTROLPLANE_GROUP}/v1beta1`) continue;
+      const init = valueAt(v, ['spec', 'controlPlaneConfig', 'initConfiguration']);
+      const files = isRecord(init) && Array.isArray(init['extraWriteFiles']) ? init['extraWriteFiles'] : [];
+      const pre = isRecord(init) && Array.isArray(init['preRunCommands']) ? init['preRunCommands'] : [];
+      const hasScript = files.some((f) => isRecord(f) && f['path'] === MICROK8S_VERIFY_CA_SCRIPT_PATH);
       const hasHook = pre.some((c) => typeof c === 'string' && c.trim().startsWith(MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH));
       if (hasScript && hasHook) continue;
       out.push({
@@ -259,20 +247,20 @@ const KUBEADM_CONFIGS: ConfigPlaces = {
 
 /** The config object of a document and its keys, when the document is one of `places`. */
 function bootstrapConfig(value: unknown, places: ConfigPlaces): { config: unknown; keys: readonly string[] } | undefined {
-  if (!isObject(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
+  if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
   const place = Object.hasOwn(places, value['kind']) ? places[value['kind']] : undefined;
   if (place === undefined) return undefined;
   const [group, version] = value['apiVersion'].split('/');
   if (group !== place.group || version === undefined || !place.versions.includes(version)) return undefined;
-  return { config: at(value, place.keys), keys: place.keys };
+  return { config: valueAt(value, place.keys), keys: place.keys };
 }
 
 function listAt(config: unknown, key: string): readonly unknown[] {
-  return isObject(config) && Array.isArray(config[key]) ? config[key] : [];
+  return isRecord(config) && Array.isArray(config[key]) ? config[key] : [];
 }
 
 const hasCommand = (list: readonly unknown[], command: string): boolean => list.some((c) => typeof c === 'string' && c.trim() === command);
-const hasFile = (list: readonly unknown[], path: string): boolean => list.some((f) => isObject(f) && f['path'] === path);
+const hasFile = (list: readonly unknown[], path: string): boolean => list.some((f) => isRecord(f) && f['path'] === path);
 
 /** What of the guard is missing, for the message ("" when nothing is). */
 function missingParts(parts: readonly (readonly [boolean, string])[]): string {

@@ -3,8 +3,9 @@
 // vendored CRDs mark it), never from a hard-coded list; removals are upstream facts the vendored
 // CRDs cannot show (a removed version is simply absent), see shared/notes/capi-facts.md e.
 import { CRDS, findCrd } from '@capi-gen/crds';
+import { isRecord } from '../../harden/_node-files.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
-import { BOOTSTRAP_GROUP, CONTROLPLANE_GROUP, CORE_GROUP, INFRA_GROUP, isObj, kubeDocs, REFERENCE_RULES, splitApiVersion, str, type KubeDoc } from './references.ts';
+import { BOOTSTRAP_GROUP, CONTROLPLANE_GROUP, CORE_GROUP, INFRA_GROUP, kubeDocs, REFERENCE_RULES, splitApiVersion, str, type KubeDoc } from './references.ts';
 
 const CAPI_REPO = 'kubernetes-sigs/cluster-api';
 
@@ -131,10 +132,10 @@ const microk8sContract: LintRule = {
 function microk8sRefKind(value: Record<string, unknown>): string | undefined {
   for (const path of [['spec', 'controlPlaneRef'], ['spec', 'template', 'spec', 'bootstrap', 'configRef'], ['spec', 'bootstrap', 'configRef']]) {
     let cur: unknown = value;
-    for (const t of path) cur = isObj(cur) ? cur[t] : undefined;
-    const kind = isObj(cur) ? str(cur['kind']) : undefined;
+    for (const t of path) cur = isRecord(cur) ? cur[t] : undefined;
+    const kind = isRecord(cur) ? str(cur['kind']) : undefined;
     if (kind === undefined || !kind.startsWith('MicroK8s')) continue;
-    const apiGroup = isObj(cur) ? (str(cur['apiGroup']) ?? splitApiVersion(str(cur['apiVersion']) ?? '').group) : '';
+    const apiGroup = isRecord(cur) ? (str(cur['apiGroup']) ?? splitApiVersion(str(cur['apiVersion']) ?? '').group) : '';
     if (apiGroup === '' || isMicroK8sKind({ group: apiGroup, kind })) return kind;
   }
   return undefined;

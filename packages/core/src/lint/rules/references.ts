@@ -10,16 +10,13 @@
 // form to `${VAR}`, so `${CLUSTER_NAME}-md-0` matches `${CLUSTER_NAME}-md-0` (same placeholder
 // text, same value after `clusterctl generate`). A namespace that holds a placeholder is only known
 // after generation, so it never counts as a mismatch.
+import { isRecord } from '../../harden/_node-files.ts';
 import { joinPointer, parsePointer, valueAt } from '../../validate/pointer.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
 
 // --- helpers shared with lifecycle.ts ---------------------------------------------------------
 
-export type Obj = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+type Obj = Record<string, unknown>;
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -67,12 +64,12 @@ function readKubeDocs(context: LintContext): KubeDoc[] {
   const out: KubeDoc[] = [];
   for (const doc of context.documents) {
     const v = doc.value;
-    if (!isObj(v)) continue;
+    if (!isRecord(v)) continue;
     const apiVersion = str(v['apiVersion']);
     const kind = str(v['kind']);
     if (apiVersion === undefined || kind === undefined) continue;
-    const meta = isObj(v['metadata']) ? v['metadata'] : {};
-    const rawLabels = isObj(meta['labels']) ? meta['labels'] : {};
+    const meta = isRecord(v['metadata']) ? v['metadata'] : {};
+    const rawLabels = isRecord(meta['labels']) ? meta['labels'] : {};
     const labels: Record<string, string> = {};
     for (const [k, x] of Object.entries(rawLabels)) labels[normalizeText(k)] = x === null || x === undefined ? '' : normalizeText(String(x));
     const name = str(meta['name']);
@@ -196,8 +193,8 @@ function indexOf(docs: readonly KubeDoc[]): FileIndex {
     }
     if (d.kind === 'Cluster' && d.group === CORE_GROUP) {
       const ref = valueAt(d.value, '/spec/controlPlaneRef');
-      const kind = isObj(ref) ? str(ref['kind']) : undefined;
-      if (isObj(ref) && kind !== undefined && typeof ref['name'] === 'string') {
+      const kind = isRecord(ref) ? str(ref['kind']) : undefined;
+      if (isRecord(ref) && kind !== undefined && typeof ref['name'] === 'string') {
         const key = kindName(kind, normalizeText(ref['name']));
         if (!controlPlaneOwner.has(key)) controlPlaneOwner.set(key, d);
       }
@@ -225,7 +222,7 @@ function clusterNameOf(doc: KubeDoc, docs: readonly KubeDoc[]): string | undefin
 
 function computeClusterName(doc: KubeDoc, controlPlaneOwner: ReadonlyMap<string, KubeDoc>): string | undefined {
   if (doc.group === CORE_GROUP && doc.kind === 'Cluster') return doc.name;
-  const spec = isObj(doc.value['spec']) ? doc.value['spec'] : {};
+  const spec = isRecord(doc.value['spec']) ? doc.value['spec'] : {};
   const fromSpec = str(spec['clusterName']);
   if (fromSpec !== undefined) return normalizeText(fromSpec);
   if (doc.labels[CLUSTER_NAME_LABEL] !== undefined) return doc.labels[CLUSTER_NAME_LABEL];
@@ -240,7 +237,7 @@ function collectRefs(docs: readonly KubeDoc[]): Ref[] {
     for (const site of REF_SITES) {
       if (site.kind !== from.kind || site.group !== from.group) continue;
       const ref = valueAt(from.value, site.path);
-      if (!isObj(ref)) continue;
+      if (!isRecord(ref)) continue;
       const kind = str(ref['kind']);
       const rawName = str(ref['name']);
       // why: a ref without kind or name is a schema error the validator reports.
@@ -401,7 +398,7 @@ const v1beta1StyleInV1beta2: LintRule = {
       for (const site of REF_SITES) {
         if (site.kind !== doc.kind || site.group !== doc.group || site.v1beta2 !== 'apiGroup') continue;
         const ref = valueAt(doc.value, site.path);
-        if (!isObj(ref) || !Object.hasOwn(ref, 'apiVersion')) continue;
+        if (!isRecord(ref) || !Object.hasOwn(ref, 'apiVersion')) continue;
         const apiVersion = str(ref['apiVersion']);
         const group = apiVersion === undefined ? '<group>' : splitApiVersion(apiVersion).group;
         out.push({
@@ -429,7 +426,7 @@ interface MachineSource {
 function labelsAt(value: Obj, pointer: string): Record<string, string> {
   const raw = valueAt(value, pointer);
   const out: Record<string, string> = {};
-  if (isObj(raw)) for (const [k, x] of Object.entries(raw)) out[normalizeText(k)] = x === null || x === undefined ? '' : normalizeText(String(x));
+  if (isRecord(raw)) for (const [k, x] of Object.entries(raw)) out[normalizeText(k)] = x === null || x === undefined ? '' : normalizeText(String(x));
   return out;
 }
 
@@ -465,7 +462,7 @@ const mhcSelectsNothing: LintRule = {
       if (mhc.kind !== 'MachineHealthCheck' || mhc.group !== CORE_GROUP) continue;
       const selector = valueAt(mhc.value, '/spec/selector');
       const cluster = clusterNameOf(mhc, docs);
-      if (!isObj(selector) || cluster === undefined) continue;
+      if (!isRecord(selector) || cluster === undefined) continue;
       // why: matchExpressions are rare in templates; without evaluating them a "no match" could be wrong.
       if (selector['matchExpressions'] !== undefined && selector['matchExpressions'] !== null) continue;
       const wanted = labelsAt(mhc.value, '/spec/selector/matchLabels');
@@ -526,13 +523,13 @@ const patchOverridesHardening: LintRule = {
       const patches = valueAt(doc.value, '/spec/patches');
       if (!Array.isArray(patches)) continue;
       patches.forEach((patch: unknown, p) => {
-        if (!isObj(patch) || !Array.isArray(patch['definitions'])) return;
+        if (!isRecord(patch) || !Array.isArray(patch['definitions'])) return;
         patch['definitions'].forEach((def: unknown, d) => {
-          if (!isObj(def) || !Array.isArray(def['jsonPatches'])) return;
+          if (!isRecord(def) || !Array.isArray(def['jsonPatches'])) return;
           const selKind = str(valueAt(def, '/selector/kind'));
           const kinds = selKind === undefined ? Object.keys(HARDENED) : [selKind];
           def['jsonPatches'].forEach((jp: unknown, j) => {
-            if (!isObj(jp)) return;
+            if (!isRecord(jp)) return;
             const op = str(jp['op']);
             const path = str(jp['path']);
             if (path === undefined || (op !== 'add' && op !== 'replace' && op !== 'remove')) return;
