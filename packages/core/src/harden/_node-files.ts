@@ -2,6 +2,7 @@
 // microk8s-ca-verification, leader-election-microk8s): put capi-gen's files and commands into a
 // bootstrap config's lists without touching the user's, and, for the certificate checks, write the
 // script, units and /etc/capi-gen/certs.env and their commands the same way for both providers.
+// isRecord, valueAt and objectAt are the object-walking helpers of every transform in harden/.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { buildCertsEnv, explicitCertsEnv } from './certificate-options.ts';

@@ -20,6 +20,7 @@
 // period is 7 days or less (no valid value exists), or is not a number (a clusterctl placeholder,
 // so the limit is unknown), are left alone.
 import type { KubeObject } from '../emit/to-yaml.ts';
+import { isRecord, valueAt } from './_node-files.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
 /**
@@ -48,19 +49,6 @@ export function defaultExpiryDays(validityDays: number | undefined): number | un
 
 const GROUP = 'controlplane.cluster.x-k8s.io';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function valueAtKeys(root: unknown, keys: readonly string[]): unknown {
-  let v: unknown = root;
-  for (const k of keys) {
-    if (!isObject(v)) return undefined;
-    v = v[k];
-  }
-  return v;
-}
-
 /** Keys from the root to the KCP spec, and from there to certificatesExpiryDays. */
 interface Target {
   readonly spec: readonly string[];
@@ -68,7 +56,7 @@ interface Target {
 }
 
 function targetOf(obj: unknown): Target | undefined {
-  if (!isObject(obj) || typeof obj['apiVersion'] !== 'string') return undefined;
+  if (!isRecord(obj) || typeof obj['apiVersion'] !== 'string') return undefined;
   const [group, version] = obj['apiVersion'].split('/');
   if (group !== GROUP) return undefined;
   const field =
@@ -89,8 +77,8 @@ function setAt(root: Record<string, unknown>, keys: readonly string[], value: un
   if (head === undefined) return undefined;
   if (rest.length === 0) return { ...root, [head]: value };
   const child = root[head];
-  if (child !== undefined && child !== null && !isObject(child)) return undefined;
-  const next = setAt(isObject(child) ? child : {}, rest, value);
+  if (child !== undefined && child !== null && !isRecord(child)) return undefined;
+  const next = setAt(isRecord(child) ? child : {}, rest, value);
   return next === undefined ? undefined : { ...root, [head]: next };
 }
 
@@ -98,13 +86,13 @@ function hardenObject(obj: KubeObject, explicit: number | undefined): KubeObject
   const target = targetOf(obj);
   if (target === undefined) return obj;
   // Only a well-formed spec (and spec.template for templates) is hardened.
-  for (let i = 1; i <= target.spec.length; i++) if (!isObject(valueAtKeys(obj, target.spec.slice(0, i)))) return obj;
-  const spec = valueAtKeys(obj, target.spec);
-  const validityRaw = valueAtKeys(spec, ['kubeadmConfigSpec', 'clusterConfiguration', 'certificateValidityPeriodDays']);
+  for (let i = 1; i <= target.spec.length; i++) if (!isRecord(valueAt(obj, target.spec.slice(0, i)))) return obj;
+  const spec = valueAt(obj, target.spec);
+  const validityRaw = valueAt(spec, ['kubeadmConfigSpec', 'clusterConfiguration', 'certificateValidityPeriodDays']);
   let validity: number | undefined;
   if (typeof validityRaw === 'number' && Number.isInteger(validityRaw)) validity = validityRaw;
   else if (validityRaw !== undefined && validityRaw !== null) return obj;
-  const existing = valueAtKeys(spec, target.field);
+  const existing = valueAt(spec, target.field);
   let value: number | undefined;
   if (explicit !== undefined && explicit >= CERTIFICATES_EXPIRY_DAYS_MIN && (validity === undefined || explicit < validity)) value = explicit;
   else if (existing !== undefined && existing !== null) return obj;

@@ -9,6 +9,8 @@
 // value already in the manifest is kept; otherwise LEADER_ELECTION_DEFAULTS fills the gap.
 // Every other arg keeps its value and its place.
 import type { KubeObject } from '../emit/to-yaml.ts';
+import { childPointer, joinPointer } from '../validate/pointer.ts';
+import { isRecord, valueAt } from './_node-files.ts';
 import {
   checkLeaderElectionTimings,
   LEADER_ELECTION_DEFAULTS,
@@ -45,14 +47,6 @@ const GROUP = 'controlplane.cluster.x-k8s.io';
 
 type Shape = 'map' | 'list';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function escapePointer(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Where kubeadmConfigSpec lives in a kind we handle, and the shape extraArgs has there. */
 interface Target {
   /** Keys from the object root to kubeadmConfigSpec. */
@@ -61,7 +55,7 @@ interface Target {
 }
 
 function targetOf(obj: unknown): Target | undefined {
-  if (!isObject(obj) || typeof obj['apiVersion'] !== 'string') return undefined;
+  if (!isRecord(obj) || typeof obj['apiVersion'] !== 'string') return undefined;
   const [group, version] = obj['apiVersion'].split('/');
   if (group !== GROUP) return undefined;
   const shape: Shape | undefined = version === 'v1beta1' ? 'map' : version === 'v1beta2' ? 'list' : undefined;
@@ -71,21 +65,8 @@ function targetOf(obj: unknown): Target | undefined {
   return undefined;
 }
 
-function pointerOf(keys: readonly string[]): string {
-  return keys.map((k) => `/${escapePointer(k)}`).join('');
-}
-
 function extraArgsKeys(target: Target, component: LeaderElectionComponent): string[] {
   return [...target.path, 'clusterConfiguration', component, 'extraArgs'];
-}
-
-function valueAtKeys(root: unknown, keys: readonly string[]): unknown {
-  let v: unknown = root;
-  for (const k of keys) {
-    if (!isObject(v)) return undefined;
-    v = v[k];
-  }
-  return v;
 }
 
 /** The leader-election flags found on one component of a KubeadmControlPlane(Template). */
@@ -113,14 +94,14 @@ export function readLeaderElectionArgs(obj: unknown): LeaderElectionArgs[] {
   if (target === undefined) return [];
   return COMPONENTS.map((component) => {
     const keys = extraArgsKeys(target, component);
-    const extraArgsPath = pointerOf(keys);
-    const args = valueAtKeys(obj, keys);
+    const extraArgsPath = joinPointer(keys);
+    const args = valueAt(obj, keys);
     const values: Partial<Record<Field, string>> = {};
     const paths: Partial<Record<Field, string>> = {};
     let leaderElect: string | undefined;
     if (Array.isArray(args)) {
       args.forEach((entry: unknown, i) => {
-        if (!isObject(entry) || typeof entry['name'] !== 'string' || typeof entry['value'] !== 'string') return;
+        if (!isRecord(entry) || typeof entry['name'] !== 'string' || typeof entry['value'] !== 'string') return;
         if (entry['name'] === 'leader-elect') leaderElect ??= entry['value'];
         const field = FLAG_FIELD.get(entry['name']);
         if (field !== undefined && values[field] === undefined) {
@@ -128,7 +109,7 @@ export function readLeaderElectionArgs(obj: unknown): LeaderElectionArgs[] {
           paths[field] = `${extraArgsPath}/${i}/value`;
         }
       });
-    } else if (isObject(args)) {
+    } else if (isRecord(args)) {
       const le = args['leader-elect'];
       if (typeof le === 'string') leaderElect = le;
       for (const field of FIELDS) {
@@ -136,11 +117,11 @@ export function readLeaderElectionArgs(obj: unknown): LeaderElectionArgs[] {
         const v = args[flag];
         if (typeof v === 'string') {
           values[field] = v;
-          paths[field] = `${extraArgsPath}/${escapePointer(flag)}`;
+          paths[field] = childPointer(extraArgsPath, flag);
         }
       }
     }
-    return { component, extraArgsPath, shape: Array.isArray(args) ? 'list' : isObject(args) ? 'map' : target.shape, values, paths, leaderElect };
+    return { component, extraArgsPath, shape: Array.isArray(args) ? 'list' : isRecord(args) ? 'map' : target.shape, values, paths, leaderElect };
   });
 }
 
@@ -204,7 +185,7 @@ function setOnList(args: readonly unknown[], explicit: Partial<LeaderElectionTim
   const out: unknown[] = [];
   const seen = new Set<Field>();
   for (const entry of args) {
-    const field = isObject(entry) && typeof entry['name'] === 'string' ? FLAG_FIELD.get(entry['name']) : undefined;
+    const field = isRecord(entry) && typeof entry['name'] === 'string' ? FLAG_FIELD.get(entry['name']) : undefined;
     if (field === undefined) {
       out.push(entry);
       continue;
@@ -233,8 +214,8 @@ function updateAt(root: Record<string, unknown>, keys: readonly string[], update
     const next = update(child);
     return next === undefined ? undefined : { ...root, [head]: next };
   }
-  if (child !== undefined && child !== null && !isObject(child)) return undefined;
-  const next = updateAt(isObject(child) ? child : {}, rest, update);
+  if (child !== undefined && child !== null && !isRecord(child)) return undefined;
+  const next = updateAt(isRecord(child) ? child : {}, rest, update);
   return next === undefined ? undefined : { ...root, [head]: next };
 }
 
@@ -242,12 +223,12 @@ function hardenObject(obj: KubeObject, explicit: Partial<LeaderElectionTimings>)
   const target = targetOf(obj);
   if (target === undefined) return obj;
   // Only a well-formed spec (and spec.template.spec for templates) is hardened.
-  for (let i = 1; i <= target.path.length - 1; i++) if (!isObject(valueAtKeys(obj, target.path.slice(0, i)))) return obj;
+  for (let i = 1; i <= target.path.length - 1; i++) if (!isRecord(valueAt(obj, target.path.slice(0, i)))) return obj;
   let out: Record<string, unknown> = obj;
   for (const component of COMPONENTS) {
     const next = updateAt(out, extraArgsKeys(target, component), (old) => {
       if (Array.isArray(old)) return setOnList(old, explicit);
-      if (isObject(old)) return setOnMap(old, explicit);
+      if (isRecord(old)) return setOnMap(old, explicit);
       if (old !== undefined && old !== null) return undefined;
       return target.shape === 'list' ? setOnList([], explicit) : setOnMap({}, explicit);
     });
