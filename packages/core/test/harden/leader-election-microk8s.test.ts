@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/emit/to-yaml.ts';
 import { CapiGenError } from '../../src/errors.ts';
 import { defaultTemplatesDir } from '../../src/flavors/flavor.ts';
 import {
@@ -18,47 +17,17 @@ import {
 } from '../../src/harden/leader-election-microk8s.ts';
 import { LEADER_ELECTION_DEFAULTS } from '../../src/harden/leader-election-options.ts';
 import { TRANSFORMS, type HardenContext } from '../../src/harden/registry.ts';
-import { parseClusterSpec } from '../../src/model/load-spec.ts';
 import { renderCluster } from '../../src/render/render-cluster.ts';
 import { validateObject } from '../../src/validate/validate-object.ts';
+import { context, controlPlane, hasCloudInit, hasShellcheck, type Init, initOf, JINJA_CHECK, spec, unhardened, withInit } from './_microk8s-init.ts';
 
 const SCRIPT_FILE = join(defaultTemplatesDir(), 'scripts', 'microk8s-leader-election.sh');
 const SCRIPT = readFileSync(SCRIPT_FILE, 'utf8');
 const DEFAULT_COMMAND = `${MICROK8S_LEADER_ELECTION_SCRIPT_PATH} --leader-elect-lease-duration=60s --leader-elect-renew-deadline=40s --leader-elect-retry-period=5s`;
-const context: HardenContext = { hardening: undefined, templatesDir: defaultTemplatesDir() };
 
-const spec = parseClusterSpec(readFileSync(new URL('../../../../examples/microk8s-openstack.yaml', import.meta.url), 'utf8'), 'examples/microk8s-openstack.yaml');
-/** The rendered objects before any hardening. */
-const unhardened = (await renderCluster(spec, { noHardening: true })).objects;
-
-type Init = Record<string, unknown> & { extraWriteFiles?: Record<string, unknown>[]; postRunCommands?: string[]; preRunCommands?: string[] };
-function initOf(o: KubeObject | undefined): Init {
-  return (o?.['spec'] as { controlPlaneConfig: { initConfiguration: Init } }).controlPlaneConfig.initConfiguration;
-}
-function controlPlane(objects: readonly KubeObject[]): KubeObject {
-  const cp = objects.find((o) => o.kind === 'MicroK8sControlPlane');
-  if (cp === undefined) throw new Error('no MicroK8sControlPlane');
-  return cp;
-}
-/** The unhardened control plane with the given initConfiguration fields set. */
-function withInit(fields: Partial<Init>): KubeObject {
-  const cp = structuredClone(controlPlane(unhardened));
-  Object.assign(initOf(cp), fields);
-  return cp;
-}
 function ours(init: Init): Record<string, unknown>[] {
   return (init.extraWriteFiles ?? []).filter((f) => f['path'] === MICROK8S_LEADER_ELECTION_SCRIPT_PATH);
 }
-
-function tool(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-const hasShellcheck = tool('shellcheck');
-if (!hasShellcheck) console.warn('leader-election-microk8s: shellcheck is not installed (apt-get install shellcheck); the shellcheck checks are skipped');
-const JINJA_CHECK =
-  'import sys;from cloudinit.templater import render_string as r;s=sys.stdin.read();o=r("## template: jinja\\n"+s,{});sys.exit(0 if o==s else "jinja would change this script")';
-const hasCloudInit = spawnSync('/usr/bin/python3', ['-c', 'import cloudinit.templater']).status === 0;
-if (!hasCloudInit) console.warn("leader-election-microk8s: /usr/bin/python3 with cloud-init is missing (apt-get install cloud-init); the Jinja check is skipped");
 
 const scratch: string[] = [];
 afterAll(() => {

@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/emit/to-yaml.ts';
 import { defaultTemplatesDir } from '../../src/flavors/flavor.ts';
 import {
   loadMicroK8sCaVerificationScript,
@@ -15,48 +14,18 @@ import {
   MICROK8S_VERIFY_CA_SCRIPT_PATH,
   MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH,
 } from '../../src/harden/microk8s-ca-verification.ts';
-import type { HardenContext } from '../../src/harden/registry.ts';
-import { parseClusterSpec } from '../../src/model/load-spec.ts';
-import { renderCluster } from '../../src/render/render-cluster.ts';
 import { validateObject } from '../../src/validate/validate-object.ts';
+import { context, controlPlane, hasCloudInit, hasShellcheck, type Init, initOf, JINJA_CHECK, unhardened, withInit } from './_microk8s-init.ts';
 
 const VERIFY_FILE = join(defaultTemplatesDir(), 'scripts', 'microk8s-verify-ca.sh');
 const WRAP_FILE = join(defaultTemplatesDir(), 'scripts', 'microk8s-wrap-calico-ipip.sh');
 const VERIFY = readFileSync(VERIFY_FILE, 'utf8');
 const WRAP = readFileSync(WRAP_FILE, 'utf8');
-const context: HardenContext = { hardening: undefined, templatesDir: defaultTemplatesDir() };
 
-const spec = parseClusterSpec(readFileSync(new URL('../../../../examples/microk8s-openstack.yaml', import.meta.url), 'utf8'), 'examples/microk8s-openstack.yaml');
-const unhardened = (await renderCluster(spec, { noHardening: true })).objects;
-
-type Init = Record<string, unknown> & { extraWriteFiles?: Record<string, unknown>[]; postRunCommands?: string[]; preRunCommands?: string[] };
-function initOf(o: KubeObject | undefined): Init {
-  return (o?.['spec'] as { controlPlaneConfig: { initConfiguration: Init } }).controlPlaneConfig.initConfiguration;
-}
-function controlPlane(objects: readonly KubeObject[]): KubeObject {
-  const cp = objects.find((o) => o.kind === 'MicroK8sControlPlane');
-  if (cp === undefined) throw new Error('no MicroK8sControlPlane');
-  return cp;
-}
-function withInit(fields: Partial<Init>): KubeObject {
-  const cp = structuredClone(controlPlane(unhardened));
-  Object.assign(initOf(cp), fields);
-  return cp;
-}
 const OURS = [MICROK8S_VERIFY_CA_SCRIPT_PATH, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH];
 function ours(init: Init): Record<string, unknown>[] {
   return (init.extraWriteFiles ?? []).filter((f) => OURS.includes(f['path'] as string));
 }
-
-function tool(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-const hasShellcheck = tool('shellcheck');
-if (!hasShellcheck) console.warn('microk8s-ca-verification: shellcheck is not installed; the shellcheck checks are skipped');
-const JINJA_CHECK =
-  'import sys;from cloudinit.templater import render_string as r;s=sys.stdin.read();o=r("## template: jinja\\n"+s,{});sys.exit(0 if o==s else "jinja would change this script")';
-const hasCloudInit = spawnSync('/usr/bin/python3', ['-c', 'import cloudinit.templater']).status === 0;
-if (!hasCloudInit) console.warn('microk8s-ca-verification: /usr/bin/python3 with cloud-init is missing; the Jinja check is skipped');
 
 const scratch: string[] = [];
 afterAll(() => {
