@@ -1,8 +1,7 @@
 // `capi-gen lint`: resolve inputs (files, directories, globs, stdin) to texts, find the config,
 // lint with @capi-gen/core, render the chosen format. Returns values only; main.ts prints them
 // and sets the exit code.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import {
   allLintRules,
   DEFAULT_LINT_CONFIG,
@@ -23,6 +22,7 @@ import {
   type Severity,
 } from '@capi-gen/core/lint';
 import picomatch from 'picomatch';
+import { filesUnder, readInputs, STDIN } from './_read-input.ts';
 
 export type LintFormat = 'text' | 'json' | 'sarif' | 'github';
 
@@ -46,13 +46,8 @@ export type LintOutcome =
   /** Usage, I/O or config problems: one `capi-gen: ...` line each. */
   | { readonly kind: 'failed'; readonly lines: readonly string[] };
 
-const STDIN = '-';
 const YAML_FILE = /\.ya?ml$/;
 const RANK: Readonly<Record<Severity, number>> = { info: 1, warning: 2, error: 3 };
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function describeFsError(path: string, err: unknown): string {
   const code = (err as { code?: unknown }).code;
@@ -67,28 +62,6 @@ function describeFsError(path: string, err: unknown): string {
     default:
       return `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}; check the path`;
   }
-}
-
-/** Every file under dir, recursively, sorted; `keep` filters by relative path, dot directories are skipped unless `dot`. */
-async function filesUnder(dir: string, keep: (path: string) => boolean, dot: boolean): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => byCodeUnit(a.name, b.name));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
-      isDir = target?.isDirectory() ?? false;
-      isFile = target === undefined || target.isFile();
-    }
-    if (isDir) {
-      if (!dot && entry.name.startsWith('.')) continue;
-      files.push(...(await filesUnder(path, keep, dot)));
-    } else if (isFile && keep(path)) files.push(path);
-  }
-  return files;
 }
 
 const toPosix = (p: string): string => p.replace(/\\/g, '/');
@@ -177,15 +150,7 @@ export async function runLint(options: LintCommandOptions): Promise<LintOutcome>
   const problems: string[] = [];
   const notes: string[] = [];
   const paths = await resolveInputs(options.inputs, config, problems, notes);
-  const reads = await Promise.all(
-    paths.map(async (path): Promise<{ text: string } | { problem: string }> => {
-      try {
-        return { text: path === STDIN ? await options.readStdin() : await readFile(path, 'utf8') };
-      } catch (err) {
-        return { problem: describeFsError(path === STDIN ? 'stdin' : path, err) };
-      }
-    }),
-  );
+  const reads = await readInputs(paths, options.readStdin, describeFsError);
   const texts: { file: string; text: string; clusterctlTemplate: 'auto' | 'on' | 'off' }[] = [];
   for (const [i, read] of reads.entries()) {
     if ('problem' in read) problems.push(read.problem);

@@ -1,8 +1,9 @@
 // `capi-gen validate`: resolve inputs to texts, validate each with @capi-gen/core, summarize.
 // Returns values only; main.ts prints them and picks the exit code.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { LINT_CONFIG_FILE, validateText, type ValidationResult } from '@capi-gen/core';
+import { byCodeUnit, filesUnder, readInputs, STDIN } from './_read-input.ts';
 
 /** Options of {@link runValidate}, already checked by main.ts. */
 export interface ValidateCommandOptions {
@@ -43,13 +44,7 @@ export type ValidateOutcome =
   | { readonly kind: 'done'; readonly report: ValidateReport }
   | { readonly kind: 'unreadable'; readonly problems: readonly InputProblem[] };
 
-const STDIN = '-';
 const YAML_FILE = /\.ya?ml$/;
-
-// Plain code-unit order, so that output does not depend on the locale.
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function describeFsError(path: string, err: unknown): InputProblem {
   const code = (err as { code?: unknown }).code;
@@ -69,27 +64,11 @@ function describeFsError(path: string, err: unknown): InputProblem {
 }
 
 /**
- * Every *.yaml / *.yml file under dir, recursively, in sorted order; lint config files
- * (`.capi-gen.yaml`) are not manifests and are left out.
+ * Every *.yaml / *.yml file under dir, recursively (dot directories too), in sorted order; lint
+ * config files (`.capi-gen.yaml`) are not manifests and are left out.
  */
-async function yamlFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => byCodeUnit(a.name, b.name));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      // Follow links to files and directories; a dangling link is reported when read.
-      const target = await stat(path).catch(() => undefined);
-      isDir = target?.isDirectory() ?? false;
-      isFile = target === undefined || target.isFile();
-    }
-    if (isDir) files.push(...(await yamlFilesUnder(path)));
-    else if (isFile && YAML_FILE.test(entry.name) && entry.name !== LINT_CONFIG_FILE) files.push(path);
-  }
-  return files;
+function yamlFilesUnder(dir: string): Promise<string[]> {
+  return filesUnder(dir, (path) => YAML_FILE.test(path) && basename(path) !== LINT_CONFIG_FILE, true);
 }
 
 /** Expands the inputs to a list of (path, reader); directories become their YAML files. */
@@ -154,15 +133,7 @@ export async function runValidate(options: ValidateCommandOptions): Promise<Vali
   const problems: InputProblem[] = [];
   const paths = await resolveInputs(options.inputs, problems);
   // Read in parallel, but report problems in input order.
-  const reads = await Promise.all(
-    paths.map(async (path): Promise<{ text: string } | { problem: InputProblem }> => {
-      try {
-        return { text: path === STDIN ? await options.readStdin() : await readFile(path, 'utf8') };
-      } catch (err) {
-        return { problem: describeFsError(path === STDIN ? 'stdin' : path, err) };
-      }
-    }),
-  );
+  const reads = await readInputs(paths, options.readStdin, describeFsError);
   const texts: string[] = [];
   for (const read of reads) {
     if ('problem' in read) problems.push(read.problem);
