@@ -1,7 +1,8 @@
 // What a flavor needs from a spec and what it cannot use: OpenStack sections for OpenStack
-// flavors, options of the other bootstrap provider, MicroK8s limits. One function for both
-// callers: parseClusterSpecDocument (so that these problems come with the schema and rule
-// problems of the same spec, all at once) and renderCluster (specs passed as values).
+// flavors, options of the other bootstrap provider, MicroK8s limits. Called through
+// checkClusterSpec and parseClusterSpecDocument (model/load-spec.ts), so that these problems come
+// with the schema and rule problems of the same spec, all at once (renderCluster checks specs
+// passed as values that way too).
 // It reads the spec defensively: a spec the schema rejects still gets its flavor problems.
 import type { Issue } from '../errors.ts';
 import type { Flavor } from '../flavors/flavor.ts';

@@ -7,7 +7,6 @@ import { CapiGenError, type Issue } from '../errors.ts';
 import { defaultTemplatesDir, loadFlavor, type Contract, type Flavor } from '../flavors/flavor.ts';
 import { TRANSFORMS } from '../harden/registry.ts';
 import type { ClusterSpec } from '../model/cluster-spec.ts';
-import { checkSpecForFlavor } from '../model/flavor-rules.ts';
 import { checkClusterSpec, parseClusterSpecDocument } from '../model/load-spec.ts';
 import { validateObject } from '../validate/validate-object.ts';
 import { checkUserDataSize } from './user-data-size.ts';
@@ -84,7 +83,8 @@ function parseRendered(text: string, file: string): KubeObject[] {
  */
 export async function renderCluster(spec: ClusterSpec, options: RenderOptions = {}): Promise<RenderResult> {
   const templatesDir = options.templatesDir ?? defaultTemplatesDir();
-  // Schema, rule and flavor problems together (the flavor's are in model/flavor-rules.ts).
+  // Schema, rule and flavor problems together (the flavor's are in model/flavor-rules.ts): with
+  // none, the flavor loads and the spec fits it.
   const specIssues = checkClusterSpec(spec, { templatesDir });
   if (specIssues.length > 0) throw new CapiGenError(specIssues);
   const flavor = loadFlavor(spec.flavor, templatesDir);
@@ -96,8 +96,6 @@ export async function renderCluster(spec: ClusterSpec, options: RenderOptions = 
     '/infrastructureContract',
     'infrastructure contract',
   );
-  const needs = checkSpecForFlavor(spec, flavor);
-  if (needs.length > 0) throw new CapiGenError(needs);
 
   registerPartials(join(templatesDir, 'partials'));
   const view = buildViewModel(spec, flavor, contract, infrastructureContract);
