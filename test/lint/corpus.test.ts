@@ -7,22 +7,14 @@
 // After a deliberate change (a new rule, a changed message position), rewrite the list with
 //   CAPI_GEN_UPDATE_LINT_CORPUS=1 pnpm vitest run test/lint/corpus.test.ts
 // and review the diff: new findings land under "UNREVIEWED", which the test rejects.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { lintText } from '../../packages/core/src/lint/engine.ts';
 import type { LintFinding } from '../../packages/core/src/lint/types.ts';
-import { corpusTexts } from '../support/corpus.ts';
+import { corpusTexts, reviewedGroups, UNREVIEWED } from '../support/corpus.ts';
 import { HAS_SHARED, REPO_ROOT } from '../support/shared.ts';
 
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/lint-corpus-expected.yaml');
-const UNREVIEWED = 'UNREVIEWED: give these a reason';
-
-interface ReasonGroup {
-  reason: string;
-  findings: string[];
-}
 
 function key(f: LintFinding): string {
   return `${f.source.file}:${f.source.line}:${f.source.col} ${f.ruleId} ${f.path}`;
@@ -43,22 +35,10 @@ async function corpusFindings(): Promise<{ findings: string[]; texts: number; in
 
 describe.skipIf(!HAS_SHARED)('lint on the upstream corpus', () => {
   it('does not crash, and every finding is listed with a reason', async () => {
-    // Arrange
-    const expected = (parse(readFileSync(FIXTURE, 'utf8')) as { groups: ReasonGroup[] | null }).groups ?? [];
     // Act
     const { findings, texts, internal } = await corpusFindings();
     // Assert
-    if (process.env['CAPI_GEN_UPDATE_LINT_CORPUS'] === '1') {
-      // why: findings still under UNREVIEWED stay there on a second update run instead of vanishing.
-      const listed = new Set(expected.filter((g) => g.reason !== UNREVIEWED).flatMap((g) => g.findings));
-      const kept = expected
-        .map((g) => ({ reason: g.reason, findings: g.findings.filter((f) => findings.includes(f)) }))
-        .filter((g) => g.reason !== UNREVIEWED && g.findings.length > 0);
-      const fresh = findings.filter((f) => !listed.has(f));
-      if (fresh.length > 0) kept.push({ reason: UNREVIEWED, findings: fresh });
-      const header = readFileSync(FIXTURE, 'utf8').split('\ngroups:')[0];
-      writeFileSync(FIXTURE, `${header}\n${stringify({ groups: kept }, { lineWidth: 0 })}`);
-    }
+    const expected = reviewedGroups(FIXTURE, findings, process.env['CAPI_GEN_UPDATE_LINT_CORPUS'] === '1');
     expect(texts).toBeGreaterThan(50);
     expect(internal, 'a rule crashed on the corpus').toEqual([]);
     for (const g of expected) {

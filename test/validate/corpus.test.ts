@@ -6,21 +6,13 @@
 // After a deliberate change, rewrite the list with
 //   CAPI_GEN_UPDATE_CORPUS=1 pnpm vitest run test/validate/corpus.test.ts
 // and review the diff: new findings land under "UNREVIEWED", which the test rejects.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { validateText, type Issue } from '../../packages/core/src/index.ts';
-import { corpusTexts } from '../support/corpus.ts';
+import { corpusTexts, reviewedGroups, UNREVIEWED } from '../support/corpus.ts';
 import { HAS_SHARED, REPO_ROOT } from '../support/shared.ts';
 
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/corpus-expected.yaml');
-const UNREVIEWED = 'UNREVIEWED: give these a reason';
-
-interface ReasonGroup {
-  reason: string;
-  findings: string[];
-}
 
 function key(i: Issue): string {
   return `${i.source?.file}:${i.source?.line}:${i.source?.col} ${i.object} ${i.code} ${i.path}`;
@@ -41,21 +33,10 @@ async function corpusFindings(): Promise<{ findings: string[]; documents: number
 
 describe.skipIf(!HAS_SHARED)('the upstream corpus', () => {
   it('validates, or every finding is listed with a reason', async () => {
-    // Arrange
-    const expected = (parse(readFileSync(FIXTURE, 'utf8')) as { groups: ReasonGroup[] }).groups;
     // Act
     const { findings, documents, checked } = await corpusFindings();
     // Assert
-    if (process.env['CAPI_GEN_UPDATE_CORPUS'] === '1') {
-      const listed = new Set(expected.flatMap((g) => g.findings));
-      const kept = expected
-        .map((g) => ({ reason: g.reason, findings: g.findings.filter((f) => findings.includes(f)) }))
-        .filter((g) => g.reason !== UNREVIEWED && g.findings.length > 0);
-      const fresh = findings.filter((f) => !listed.has(f));
-      if (fresh.length > 0) kept.push({ reason: UNREVIEWED, findings: fresh });
-      const header = readFileSync(FIXTURE, 'utf8').split('\ngroups:')[0];
-      writeFileSync(FIXTURE, `${header}\n${stringify({ groups: kept }, { lineWidth: 0 })}`);
-    }
+    const expected = reviewedGroups(FIXTURE, findings, process.env['CAPI_GEN_UPDATE_CORPUS'] === '1');
     expect(documents).toBeGreaterThan(300);
     expect(checked).toBeGreaterThan(150);
     for (const g of expected) {
