@@ -72,6 +72,17 @@ const UPSTREAM_DEFAULTS: LeaderElectionTimings = { leaseDuration: '15s', renewDe
 const ASSUMED_FEATURE_GATES =
   'the --feature-gates value (gate names and their init-time defaults) and every flag other than --leader-elect and --diagnostics-address';
 
+// Both MicroK8s managers (bootstrap and control plane) ship the same single flag.
+const MICROK8S_ARGS: readonly ManagerArgsEntry[] = [
+  {
+    from: '0.2',
+    to: '0.6',
+    args: ['--leader-elect'],
+    source: 'capi-facts.md section d ("All shipped manager manifests pass --leader-elect"; only this flag exists)',
+    assumed: 'the Deployment name and any flag besides --leader-elect (never patched: capi-gen refuses MicroK8s managers)',
+  },
+];
+
 export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvider>> = {
   core: {
     id: 'core',
@@ -215,15 +226,7 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
     leaseId: 'microk8s-bootstrap-manager-leader-election-capi',
     defaults: UPSTREAM_DEFAULTS,
     defaultsFixed: 'controller-runtime v0.13.0 built-in defaults',
-    args: [
-      {
-        from: '0.2',
-        to: '0.6',
-        args: ['--leader-elect'],
-        source: 'capi-facts.md section d ("All shipped manager manifests pass --leader-elect"; only this flag exists)',
-        assumed: 'the Deployment name and any flag besides --leader-elect (never patched: capi-gen refuses MicroK8s managers)',
-      },
-    ],
+    args: MICROK8S_ARGS,
   },
   'microk8s-control-plane': {
     id: 'microk8s-control-plane',
@@ -237,15 +240,7 @@ export const MANAGER_PROVIDERS: Readonly<Record<ManagerProviderId, ManagerProvid
     leaseId: 'microk8s-control-plane-manager-leader-election-capi',
     defaults: UPSTREAM_DEFAULTS,
     defaultsFixed: 'controller-runtime v0.13.0 built-in defaults',
-    args: [
-      {
-        from: '0.2',
-        to: '0.6',
-        args: ['--leader-elect'],
-        source: 'capi-facts.md section d ("All shipped manager manifests pass --leader-elect"; only this flag exists)',
-        assumed: 'the Deployment name and any flag besides --leader-elect (never patched: capi-gen refuses MicroK8s managers)',
-      },
-    ],
+    args: MICROK8S_ARGS,
   },
 };
 
