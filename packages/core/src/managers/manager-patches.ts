@@ -57,8 +57,8 @@ export function kustomizeBasePath(provider: ManagerProvider): string {
 }
 
 const OPERATOR_API_VERSION = 'operator.cluster.x-k8s.io/v1alpha2';
-const FLAGS = [LEADER_ELECTION_FLAGS.leaseDuration, LEADER_ELECTION_FLAGS.renewDeadline, LEADER_ELECTION_FLAGS.retryPeriod] as const;
-const FIELDS = ['leaseDuration', 'renewDeadline', 'retryPeriod'] as const;
+const FIELDS = Object.keys(LEADER_ELECTION_FLAGS) as (keyof typeof LEADER_ELECTION_FLAGS)[];
+const FLAGS = FIELDS.map((field) => LEADER_ELECTION_FLAGS[field]);
 const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 
@@ -72,7 +72,7 @@ function isLeaderElect(arg: string): boolean {
 }
 
 /** Which of the three flags `arg` sets, and whether its value is the next arg (`--flag 60s`). */
-function timingFlag(arg: string): { flag: (typeof FLAGS)[number]; separateValue: boolean } | undefined {
+function timingFlag(arg: string): { flag: string; separateValue: boolean } | undefined {
   for (const flag of FLAGS) {
     if (arg === `--${flag}`) return { flag, separateValue: true };
     if (arg.startsWith(`--${flag}=`)) return { flag, separateValue: false };
@@ -88,7 +88,7 @@ function timingFlag(arg: string): { flag: (typeof FLAGS)[number]; separateValue:
  */
 export function setLeaderElectionArgs(args: readonly string[], timings: LeaderElectionTimings): string[] {
   const value: Record<string, string> = {};
-  for (const [i, flag] of FLAGS.entries()) value[flag] = `--${flag}=${timings[FIELDS[i]!]}`;
+  for (const field of FIELDS) value[LEADER_ELECTION_FLAGS[field]] = `--${LEADER_ELECTION_FLAGS[field]}=${timings[field]}`;
   const out: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
