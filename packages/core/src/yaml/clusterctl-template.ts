@@ -24,28 +24,31 @@ function hasOneLinePlaceholder(v: unknown): boolean {
 }
 
 /**
- * Whether `text` is a clusterctl template (see the module comment). When it is not, `loaded` holds
- * its documents read without placeholders (`loadDocuments(text, { file, placeholders: false })`)
- * for the caller to reuse instead of reading the text again.
+ * Whether `text` is a clusterctl template (see the module comment). When the detector had to read
+ * the documents the way the verdict says (`loadDocuments(text, { file, placeholders: template })`),
+ * `loaded` holds them for the caller to reuse instead of reading the text again.
  */
 export function detectClusterctlTemplate(text: string, file: string): { readonly template: boolean; readonly loaded?: LoadedDocument[] } {
   if (!text.includes('${')) return { template: false };
   const loaded = loadDocuments(text, { file, placeholders: false });
   if (loaded.some((d) => hasOneLinePlaceholder(d.value))) return { template: true };
   const broken = loaded.filter((d) => d.issues.some((i) => i.code === 'YAML_SYNTAX'));
-  if (broken.length > 0 && maskingFixes(text, file, broken)) return { template: true };
+  const masked = broken.length > 0 ? maskingFixes(text, file, broken) : undefined;
+  if (masked !== undefined) return { template: true, loaded: masked };
   return { template: false, loaded };
 }
 
 /**
- * Whether masking the placeholders makes one of the `broken` documents parse (masking keeps every
- * line, so a document starts on the same line either way): only then is its parse failure the
- * sign of a template (`tags: [${TAGS:= }]`) rather than a plain syntax error.
+ * The documents read with placeholders masked, when masking makes one of the `broken` documents
+ * parse (masking keeps every line, so a document starts on the same line either way): only then is
+ * its parse failure the sign of a template (`tags: [${TAGS:= }]`) rather than a plain syntax error.
  */
-function maskingFixes(text: string, file: string, broken: readonly LoadedDocument[]): boolean {
-  const masked = new Map(loadDocuments(text, { file, placeholders: true }).map((d) => [d.startLine, d]));
-  return broken.some((b) => {
+function maskingFixes(text: string, file: string, broken: readonly LoadedDocument[]): LoadedDocument[] | undefined {
+  const docs = loadDocuments(text, { file, placeholders: true });
+  const masked = new Map(docs.map((d) => [d.startLine, d]));
+  const fixed = broken.some((b) => {
     const m = masked.get(b.startLine);
     return m !== undefined && !m.issues.some((i) => i.code === 'YAML_SYNTAX');
   });
+  return fixed ? docs : undefined;
 }
