@@ -4,7 +4,7 @@
 import type { Issue, Severity } from '../errors.ts';
 import type { DocumentResult, ValidationResult } from '../validate/types.ts';
 import { objectLabel } from '../validate/validate-object.ts';
-import { usesPlaceholders, validateLoaded, validateText } from '../validate/validate-text.ts';
+import { validateLoaded, validateText } from '../validate/validate-text.ts';
 import { detectClusterctlTemplate } from '../yaml/clusterctl-template.ts';
 import { loadDocuments } from '../yaml/load.ts';
 import { placeholderNames } from '../yaml/placeholders.ts';
@@ -95,7 +95,7 @@ export async function lintText(text: string, options: LintTextOptions): Promise<
   const config = options.config ?? DEFAULT_LINT_CONFIG;
   const rules = options.rules ?? RULES;
   const mode = options.clusterctlTemplate ?? 'auto';
-  const detected = mode === 'auto' ? detectClusterctlTemplate(text, file) : { template: usesPlaceholders(text, mode) };
+  const detected = mode === 'auto' ? detectClusterctlTemplate(text, file) : { template: mode === 'on' };
   const template = detected.template;
   const placeholders = template ? placeholderNames(text) : [];
 
