@@ -5,6 +5,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CapiGenError, formatIssue, renderManagerPatches, type Issue, type ManagerPatchFile, type ManagerPatchFormat } from '@capi-gen/core';
+import type { PrintedOrWritten } from '../args.ts';
 
 /** Options of {@link runManagerPatches}, already checked by main.ts. */
 export interface ManagerPatchesCommandOptions {
@@ -19,12 +20,6 @@ export interface ManagerPatchesCommandOptions {
   /** `--provider-version <provider>=<version>`. */
   readonly versions: ReadonlyMap<string, string>;
 }
-
-export type ManagerPatchesOutcome =
-  | { readonly kind: 'stdout'; readonly text: string }
-  | { readonly kind: 'written'; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }
-  /** Exit 2: every line says what is wrong and what to do. */
-  | { readonly kind: 'failed'; readonly lines: readonly string[] };
 
 /**
  * Reads a `--provider-args` file: either the JSON array `kubectl ... -o jsonpath='{...args}'`
@@ -73,7 +68,7 @@ function stream(files: readonly ManagerPatchFile[]): string {
   return files.map((f) => `---\n# file: ${f.path}\n${f.content}`).join('');
 }
 
-async function writeFiles(dir: string, files: readonly ManagerPatchFile[], format: ManagerPatchFormat): Promise<ManagerPatchesOutcome> {
+async function writeFiles(dir: string, files: readonly ManagerPatchFile[], format: ManagerPatchFormat): Promise<PrintedOrWritten> {
   try {
     await mkdir(dir, { recursive: true });
     if (!(await stat(dir)).isDirectory()) return { kind: 'failed', lines: [`capi-gen: cannot write to ${dir}: it is not a directory; pass a directory to -o`] };
@@ -95,7 +90,7 @@ async function writeFiles(dir: string, files: readonly ManagerPatchFile[], forma
 }
 
 /** Reads the args files, renders, and returns the text or writes the files. Never throws for bad input. */
-export async function runManagerPatches(options: ManagerPatchesCommandOptions): Promise<ManagerPatchesOutcome> {
+export async function runManagerPatches(options: ManagerPatchesCommandOptions): Promise<PrintedOrWritten> {
   const currentArgs: Record<string, string[]> = {};
   const lines: string[] = [];
   for (const [provider, file] of options.providerArgs) {

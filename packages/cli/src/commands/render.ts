@@ -4,6 +4,8 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CapiGenError, formatIssue, objectToYaml, parseClusterSpecDocument, renderCluster, type ClusterSpec, type Contract, type Issue, type KubeObject, type ParsedSpec } from '@capi-gen/core';
+import type { PrintedOrWritten } from '../args.ts';
+import { STDIN } from './_read-input.ts';
 
 /** Options of {@link runRender}, already checked by main.ts. */
 export interface RenderCommandOptions {
@@ -22,14 +24,6 @@ export interface RenderCommandOptions {
   readonly readStdin: () => Promise<string>;
 }
 
-/** One line for stderr, without the trailing newline. */
-export type RenderOutcome =
-  | { readonly kind: 'stdout'; readonly text: string }
-  | { readonly kind: 'written'; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }
-  /** Exit 2: every line already says what is wrong and what to do. */
-  | { readonly kind: 'failed'; readonly lines: readonly string[] };
-
-const STDIN = '-';
 
 function describeFsError(verb: 'read' | 'write', path: string, err: unknown): string {
   const code = (err as { code?: unknown }).code;
@@ -85,7 +79,7 @@ export function objectFileName(index: number, object: KubeObject): string {
 
 const RENDERED_FILE = /^\d{2,}-[a-z0-9.-]+\.yaml$/;
 
-async function writeObjects(dir: string, objects: readonly KubeObject[]): Promise<RenderOutcome> {
+async function writeObjects(dir: string, objects: readonly KubeObject[]): Promise<PrintedOrWritten> {
   try {
     await mkdir(dir, { recursive: true });
     const info = await stat(dir);
@@ -115,7 +109,7 @@ async function writeObjects(dir: string, objects: readonly KubeObject[]): Promis
 }
 
 /** Reads the spec, renders it, and returns the YAML or writes the files. Never throws for bad input. */
-export async function runRender(options: RenderCommandOptions): Promise<RenderOutcome> {
+export async function runRender(options: RenderCommandOptions): Promise<PrintedOrWritten> {
   const file = options.input;
   let text: string;
   try {
