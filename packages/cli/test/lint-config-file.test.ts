@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './_built-cli.ts';
-
-const CLEAN = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
-kind: DevCluster
-metadata:
-  name: c
-  namespace: default
-spec:
-  backend:
-    docker: {}
-`;
+import { CLEAN } from './_manifests.ts';
 
 let dir: string;
 let project: string;

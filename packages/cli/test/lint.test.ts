@@ -5,17 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './_built-cli.ts';
-
-// No finding from any rule: a DevCluster refers to nothing.
-const CLEAN = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
-kind: DevCluster
-metadata:
-  name: c
-  namespace: default
-spec:
-  backend:
-    docker: {}
-`;
+import { CLEAN } from './_manifests.ts';
 
 // One error (unknown field) and one warning (a suppression comment naming no rule).
 const BROKEN = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
