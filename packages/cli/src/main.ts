@@ -211,6 +211,22 @@ const schemaCommand = defineCommand({
   },
 });
 
+// The three --leader-elect-* timing options of manager-patches and harden.
+const TIMING_OPTIONS = {
+  'leader-elect-lease-duration': { type: 'string' },
+  'leader-elect-renew-deadline': { type: 'string' },
+  'leader-elect-retry-period': { type: 'string' },
+} as const;
+
+/** The --leader-elect-* timings that were given (the others are left out, not undefined). */
+function timingsGiven(values: { readonly [K in keyof typeof TIMING_OPTIONS]?: string | undefined }): { leaseDuration?: string; renewDeadline?: string; retryPeriod?: string } {
+  return {
+    ...(values['leader-elect-lease-duration'] === undefined ? {} : { leaseDuration: values['leader-elect-lease-duration'] }),
+    ...(values['leader-elect-renew-deadline'] === undefined ? {} : { renewDeadline: values['leader-elect-renew-deadline'] }),
+    ...(values['leader-elect-retry-period'] === undefined ? {} : { retryPeriod: values['leader-elect-retry-period'] }),
+  };
+}
+
 // --- manager-patches (issue 6 item 4) ---
 const MANAGER_PROVIDER_NAMES = ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack', 'docker', 'microk8s-bootstrap', 'microk8s-control-plane'] as const;
 const MANAGER_PATCHES_USAGE =
@@ -269,9 +285,7 @@ const managerPatchesCommand = defineCommand({
     provider: { type: 'string', multiple: true },
     format: { type: 'string' },
     output: { type: 'string', short: 'o' },
-    'leader-elect-lease-duration': { type: 'string' },
-    'leader-elect-renew-deadline': { type: 'string' },
-    'leader-elect-retry-period': { type: 'string' },
+    ...TIMING_OPTIONS,
     'provider-args': { type: 'string', multiple: true },
     'provider-version': { type: 'string', multiple: true },
   },
@@ -285,9 +299,7 @@ const managerPatchesCommand = defineCommand({
       providers: values.provider ?? ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack'],
       format,
       ...(values.output === undefined ? {} : { outDir: values.output }),
-      ...(values['leader-elect-lease-duration'] === undefined ? {} : { leaseDuration: values['leader-elect-lease-duration'] }),
-      ...(values['leader-elect-renew-deadline'] === undefined ? {} : { renewDeadline: values['leader-elect-renew-deadline'] }),
-      ...(values['leader-elect-retry-period'] === undefined ? {} : { retryPeriod: values['leader-elect-retry-period'] }),
+      timings: timingsGiven(values),
       providerArgs: providerPairs('provider-args', values['provider-args']),
       versions: providerPairs('provider-version', values['provider-version']),
     });
@@ -356,9 +368,7 @@ const hardenCommand = defineCommand({
   options: {
     'clusterctl-template': { type: 'boolean' },
     'no-clusterctl-template': { type: 'boolean' },
-    'leader-elect-lease-duration': { type: 'string' },
-    'leader-elect-renew-deadline': { type: 'string' },
-    'leader-elect-retry-period': { type: 'string' },
+    ...TIMING_OPTIONS,
     'no-leader-election': { type: 'boolean' },
     'certificate-expiry-days': { type: 'string' },
     'time-sync-timeout': { type: 'string' },
@@ -373,13 +383,9 @@ const hardenCommand = defineCommand({
   async run({ values, positionals }, stdout, stderr) {
     const input = onePositional('harden', positionals, 'a manifest file', 'one manifest', 'e.g. capi-gen harden cluster.yaml > cluster.hardened.yaml');
     const template = clusterctlTemplateMode(values);
-    const timings = {
-      leaseDuration: values['leader-elect-lease-duration'],
-      renewDeadline: values['leader-elect-renew-deadline'],
-      retryPeriod: values['leader-elect-retry-period'],
-    };
+    const timings = timingsGiven(values);
     const leaderElection = values['no-leader-election'] !== true;
-    if (!leaderElection && Object.values(timings).some((t) => t !== undefined)) {
+    if (!leaderElection && Object.keys(timings).length > 0) {
       throw new UsageError('--no-leader-election cannot be combined with --leader-elect-* timings', 'drop one of them');
     }
     const certificateFlags = (['certificate-expiry-days', 'time-sync-timeout', 'skew-tolerance', 'expiry-warning-days', 'renew-on-node', 'textfile-dir'] as const).filter(
@@ -396,12 +402,7 @@ const hardenCommand = defineCommand({
     const outcome = await runHarden({
       input,
       clusterctlTemplate: template === 'on' ? true : template === 'off' ? false : 'auto',
-      leaderElection: {
-        enabled: leaderElection,
-        ...(timings.leaseDuration === undefined ? {} : { leaseDuration: timings.leaseDuration }),
-        ...(timings.renewDeadline === undefined ? {} : { renewDeadline: timings.renewDeadline }),
-        ...(timings.retryPeriod === undefined ? {} : { retryPeriod: timings.retryPeriod }),
-      },
+      leaderElection: { enabled: leaderElection, ...timings },
       certificates: {
         enabled: values['no-certificates'] !== true,
         ...(values['certificate-expiry-days'] === undefined ? {} : { expiryDays: values['certificate-expiry-days'] }),

@@ -4,7 +4,7 @@
 // picks the exit code. Nothing is written unless the whole render succeeded.
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CapiGenError, formatIssue, renderManagerPatches, type Issue, type ManagerPatchFile, type ManagerPatchFormat } from '@capi-gen/core';
+import { CapiGenError, formatIssue, renderManagerPatches, type Issue, type LeaderElectionTimings, type ManagerPatchFile, type ManagerPatchFormat } from '@capi-gen/core';
 import type { PrintedOrWritten } from '../args.ts';
 
 /** Options of {@link runManagerPatches}, already checked by main.ts. */
@@ -12,9 +12,8 @@ export interface ManagerPatchesCommandOptions {
   readonly providers: readonly string[];
   readonly format: ManagerPatchFormat;
   readonly outDir?: string;
-  readonly leaseDuration?: string;
-  readonly renewDeadline?: string;
-  readonly retryPeriod?: string;
+  /** The --leader-elect-* timings given; the others take the library's defaults. */
+  readonly timings: Partial<LeaderElectionTimings>;
   /** `--provider-args <provider>=<file>`: provider id -> file with the live args. */
   readonly providerArgs: ReadonlyMap<string, string>;
   /** `--provider-version <provider>=<version>`. */
@@ -52,10 +51,10 @@ function optionOf(issue: Issue, options: ManagerPatchesCommandOptions): string |
       return key === undefined ? '--provider' : `--provider ${options.providers[Number(key)] ?? ''}`;
     case 'timings':
       return key === 'leaseDuration'
-        ? `--leader-elect-lease-duration ${options.leaseDuration ?? '(default)'}`
+        ? `--leader-elect-lease-duration ${options.timings.leaseDuration ?? '(default)'}`
         : key === 'renewDeadline'
-          ? `--leader-elect-renew-deadline ${options.renewDeadline ?? '(default)'}`
-          : `--leader-elect-retry-period ${options.retryPeriod ?? '(default)'}`;
+          ? `--leader-elect-renew-deadline ${options.timings.renewDeadline ?? '(default)'}`
+          : `--leader-elect-retry-period ${options.timings.retryPeriod ?? '(default)'}`;
     case 'currentArgs':
       return `--provider-args ${key ?? ''}=${options.providerArgs.get(key ?? '') ?? ''}`;
     default:
@@ -111,11 +110,7 @@ export async function runManagerPatches(options: ManagerPatchesCommandOptions): 
     const result = renderManagerPatches({
       providers: options.providers,
       format: options.format,
-      timings: {
-        ...(options.leaseDuration === undefined ? {} : { leaseDuration: options.leaseDuration }),
-        ...(options.renewDeadline === undefined ? {} : { renewDeadline: options.renewDeadline }),
-        ...(options.retryPeriod === undefined ? {} : { retryPeriod: options.retryPeriod }),
-      },
+      timings: options.timings,
       currentArgs,
       versions: Object.fromEntries(options.versions),
     });
