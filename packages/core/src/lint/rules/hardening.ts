@@ -164,9 +164,11 @@ const leaderElectionDuplicate: LintRule = {
   },
 };
 
-function ns(d: string): number | undefined {
-  return parseDuration(d);
-}
+const TIMINGS = ['leaseDuration', 'renewDeadline', 'retryPeriod'] as const;
+
+/** The upstream default lease duration and renew deadline, parsed once. */
+const DEFAULT_LEASE = parseDuration(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration)!;
+const DEFAULT_RENEW = parseDuration(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.renewDeadline)!;
 
 const leaderElectionDefault: LintRule = {
   id: 'harden/leader-election-default',
@@ -182,13 +184,11 @@ const leaderElectionDefault: LintRule = {
       const invalid = new Set(effectiveTimingProblems(doc.value).map((p) => p.component));
       for (const f of found) {
         if (f.leaderElect === 'false' || invalid.has(f.component) || hasPlaceholderValue(f.values)) continue;
-        const lease = ns(f.values.leaseDuration ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration);
-        const renew = ns(f.values.renewDeadline ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.renewDeadline);
-        const dLease = ns(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.leaseDuration)!;
-        const dRenew = ns(KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS.renewDeadline)!;
-        if (lease === undefined || renew === undefined || lease > dLease || renew > dRenew) continue;
-        const set = (['leaseDuration', 'renewDeadline', 'retryPeriod'] as const).filter((k) => f.values[k] !== undefined);
-        const effective = `${LEADER_ELECTION_FLAGS.leaseDuration}=${f.values.leaseDuration ?? '15s'}, ${LEADER_ELECTION_FLAGS.renewDeadline}=${f.values.renewDeadline ?? '10s'}, ${LEADER_ELECTION_FLAGS.retryPeriod}=${f.values.retryPeriod ?? '2s'}`;
+        const lease = f.values.leaseDuration === undefined ? DEFAULT_LEASE : parseDuration(f.values.leaseDuration);
+        const renew = f.values.renewDeadline === undefined ? DEFAULT_RENEW : parseDuration(f.values.renewDeadline);
+        if (lease === undefined || renew === undefined || lease > DEFAULT_LEASE || renew > DEFAULT_RENEW) continue;
+        const set = TIMINGS.filter((k) => f.values[k] !== undefined);
+        const effective = TIMINGS.map((k) => `${LEADER_ELECTION_FLAGS[k]}=${f.values[k] ?? KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS[k]}`).join(', ');
         out.push({
           document: doc.index,
           path: set.length === 0 ? f.extraArgsPath : f.paths[set[0]!]!,
