@@ -331,10 +331,22 @@ function shellReason(name: string, script: string): string | undefined {
   if (/^[0-9]+$/.test(name)) return 'a positional parameter';
   if (/[a-z]/.test(name)) return 'a lower-case name, as shell variables are';
   if (SHELL_NAMES.has(name)) return 'a variable the shell or the node sets';
-  const n = escapeRegExp(name);
-  const assigned = new RegExp(`(?:^|[\\s;&|(\`])(?:(?:export|local|readonly|declare(?:[ \\t]+-[A-Za-z]+)*)[ \\t]+)?${n}\\+?=|\\bfor[ \\t]+${n}[ \\t]+in\\b|\\bread\\b[^\\n;]*[ \\t]${n}(?:[ \\t;]|$)`, 'm');
-  if (assigned.test(script)) return 'assigned in this script';
+  if (assignment(name).test(script)) return 'assigned in this script';
   return undefined;
+}
+
+// One pattern per variable name (a script names the same placeholders again and again).
+const assignmentPatterns = new Map<string, RegExp>();
+
+/** A shell assignment of `name`: `[export|local|readonly|declare -x] NAME=`, `for NAME in`, `read ... NAME`. */
+function assignment(name: string): RegExp {
+  let re = assignmentPatterns.get(name);
+  if (re === undefined) {
+    const n = escapeRegExp(name);
+    re = new RegExp(`(?:^|[\\s;&|(\`])(?:(?:export|local|readonly|declare(?:[ \\t]+-[A-Za-z]+)*)[ \\t]+)?${n}\\+?=|\\bfor[ \\t]+${n}[ \\t]+in\\b|\\bread\\b[^\\n;]*[ \\t]${n}(?:[ \\t;]|$)`, 'm');
+    assignmentPatterns.set(name, re);
+  }
+  return re;
 }
 
 interface DollarProblem {
