@@ -296,7 +296,7 @@ const managerPatchesCommand = defineCommand({
     notEmpty('--output', values.output, 'a directory', '-o ./manager-patches');
     const { runManagerPatches } = await import('./commands/manager-patches.ts');
     const outcome = await runManagerPatches({
-      providers: values.provider ?? ['core', 'kubeadm-bootstrap', 'kubeadm-control-plane', 'openstack'],
+      ...(values.provider === undefined ? {} : { providers: values.provider }),
       format,
       ...(values.output === undefined ? {} : { outDir: values.output }),
       timings: timingsGiven(values),

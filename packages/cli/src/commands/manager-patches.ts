@@ -4,12 +4,13 @@
 // picks the exit code. Nothing is written unless the whole render succeeded.
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CapiGenError, formatIssue, renderManagerPatches, type Issue, type LeaderElectionTimings, type ManagerPatchFile, type ManagerPatchFormat } from '@capi-gen/core';
+import { CapiGenError, DEFAULT_MANAGER_PROVIDERS, formatIssue, renderManagerPatches, type Issue, type LeaderElectionTimings, type ManagerPatchFile, type ManagerPatchFormat } from '@capi-gen/core';
 import type { PrintedOrWritten } from '../args.ts';
 
 /** Options of {@link runManagerPatches}, already checked by main.ts. */
 export interface ManagerPatchesCommandOptions {
-  readonly providers: readonly string[];
+  /** `--provider` values; absent means DEFAULT_MANAGER_PROVIDERS. */
+  readonly providers?: readonly string[];
   readonly format: ManagerPatchFormat;
   readonly outDir?: string;
   /** The --leader-elect-* timings given; the others take the library's defaults. */
@@ -42,13 +43,13 @@ export function parseArgsFile(text: string): string[] | string {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function optionOf(issue: Issue, options: ManagerPatchesCommandOptions): string | undefined {
+function optionOf(issue: Issue, options: ManagerPatchesCommandOptions, providers: readonly string[]): string | undefined {
   const m = /^\/(providers|timings|currentArgs|versions)(?:\/([^/]+))?/.exec(issue.path);
   if (m === null) return undefined;
   const [, kind, key] = m;
   switch (kind) {
     case 'providers':
-      return key === undefined ? '--provider' : `--provider ${options.providers[Number(key)] ?? ''}`;
+      return key === undefined ? '--provider' : `--provider ${providers[Number(key)] ?? ''}`;
     case 'timings':
       return key === 'leaseDuration'
         ? `--leader-elect-lease-duration ${options.timings.leaseDuration ?? '(default)'}`
@@ -106,9 +107,10 @@ export async function runManagerPatches(options: ManagerPatchesCommandOptions): 
     else currentArgs[provider] = args;
   }
   if (lines.length > 0) return { kind: 'failed', lines };
+  const providers = options.providers ?? DEFAULT_MANAGER_PROVIDERS;
   try {
     const result = renderManagerPatches({
-      providers: options.providers,
+      providers,
       format: options.format,
       timings: options.timings,
       currentArgs,
@@ -121,7 +123,7 @@ export async function runManagerPatches(options: ManagerPatchesCommandOptions): 
     return {
       kind: 'failed',
       lines: err.issues.map((i) => {
-        const option = optionOf(i, options);
+        const option = optionOf(i, options, providers);
         return option === undefined ? `capi-gen: ${formatIssue(i)}` : `capi-gen: ${option}: ${formatIssue(i)}`;
       }),
     };
