@@ -129,7 +129,7 @@ export function objectLabel(o: KubeObject): string {
 }
 
 /** The first of `lists` that `config` holds as something other than a list (null and absent are fine). */
-export function nonListField<K extends string>(config: unknown, lists: readonly K[]): K | undefined {
+function nonListField<K extends string>(config: unknown, lists: readonly K[]): K | undefined {
   return isRecord(config) ? lists.find((l) => config[l] !== undefined && config[l] !== null && !Array.isArray(config[l])) : undefined;
 }
 
@@ -158,18 +158,31 @@ export interface CertChecksPlacement {
 }
 
 /**
- * Puts the certificate checks into `config` (a bootstrap config of a copy): the script (0700), the
- * service, the timer and certs.env (0644), all root:root, at their paths (replaced where they
- * stand, else appended), certs.env from the options, `fixed` values and the file already there;
- * then our command last in each command list, once.
+ * A copy of `o` with the certificate checks in its bootstrap config at `keys` (created where
+ * missing): the script (0700), the service, the timer and certs.env (0644), all root:root, at
+ * their paths (replaced where they stand, else appended), certs.env from the options, `fixed`
+ * values and the file already there; then our command last in each command list, once.
+ * `o` itself, with a note, when one of those lists is something other than a list.
  */
-export function placeCertChecks(
-  config: Record<string, unknown>,
+export function withCertChecks(
+  o: KubeObject,
+  keys: readonly string[],
   placement: CertChecksPlacement,
   loaded: CertCheckFiles,
   context: HardenContext,
   fixed: Partial<Record<CertsEnvKey, string>>,
-): void {
+  note: (m: string) => void,
+): KubeObject {
+  // why: a list field that is not a list (a clusterctl placeholder for the whole list) cannot be
+  // merged into; validation reports it when it is wrong, and it is left as written.
+  const bad = nonListField(valueAt(o, keys), [placement.filesKey, ...placement.commands.map(([list]) => list)]);
+  if (bad !== undefined) {
+    note(`${objectLabel(o)}: /${[...keys, bad].join('/')} is not a list; the certificate checks were not added to this object`);
+    return o;
+  }
+  const out = structuredClone(o) as KubeObject;
+  const config = objectAt(out, keys);
+  if (config === undefined) return o;
   const list = (k: string): unknown[] => (Array.isArray(config[k]) ? (config[k] as unknown[]) : []);
   const files = list(placement.filesKey);
   const env = buildCertsEnv(placement.envKeys, explicitCertsEnv(context.hardening?.certificates), fixed, contentAt(files, CERTS_ENV_PATH));
@@ -180,4 +193,5 @@ export function placeCertChecks(
     { path: CERTS_ENV_PATH, owner: 'root:root', permissions: '0644', content: env },
   ]);
   for (const [key, command, mode] of placement.commands) config[key] = appendLast(list(key), command, placement.scriptPath, mode);
+  return out;
 }

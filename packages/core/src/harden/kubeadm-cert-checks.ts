@@ -23,7 +23,7 @@
 // wrong folder and `|| exit 1` would stop the bootstrap), and lists that are not lists. Objects
 // missing what encloses the KubeadmConfigSpec (a template without spec) are left alone too.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, loadCertCheckFiles, nonListField, objectAt, objectLabel, placeCertChecks, valueAt, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { isRecord, loadCertCheckFiles, objectLabel, valueAt, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
 import { CERTS_ENV_PATH_PATTERN, KUBEADM_CERTS_ENV_KEYS } from './certificate-options.ts';
 import { KUBEADM_CERTS_SCRIPT_PATH, KUBEADM_POST_COMMAND, KUBEADM_PRE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';
@@ -55,8 +55,6 @@ export function kubeadmConfigSpecKeys(obj: unknown): readonly string[] | undefin
   }
   return undefined;
 }
-
-const LISTS = ['files', 'preKubeadmCommands', 'postKubeadmCommands'] as const;
 
 const PLACEMENT: CertChecksPlacement = {
   filesKey: 'files',
@@ -93,17 +91,7 @@ function harden(o: KubeObject, keys: readonly string[], loaded: CertCheckFiles, 
     );
     return o;
   }
-  const bad = nonListField(spec, LISTS);
-  if (bad !== undefined) {
-    note(`${objectLabel(o)}: ${pointer}/${bad} is not a list; the certificate checks were not added to this object`);
-    return o;
-  }
-
-  const out = structuredClone(o) as KubeObject;
-  const target = objectAt(out, keys);
-  if (target === undefined) return o;
-  placeCertChecks(target, PLACEMENT, loaded, context, typeof certificatesDir === 'string' ? { PKI_DIR: certificatesDir } : {});
-  return out;
+  return withCertChecks(o, keys, PLACEMENT, loaded, context, typeof certificatesDir === 'string' ? { PKI_DIR: certificatesDir } : {}, note);
 }
 
 /** Adds the kubeadm certificate checks (script, units, options file, pre and post commands). */

@@ -22,7 +22,7 @@
 // postRunCommand, after the leader-election script (which restarts kubelite): it is the final
 // gate of the bootstrap. An earlier copy of our command is moved there, not duplicated.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, loadCertCheckFiles, nonListField, objectAt, objectLabel, placeCertChecks, valueAt, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { isRecord, loadCertCheckFiles, valueAt, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
 import { MICROK8S_CERTS_ENV_KEYS } from './certificate-options.ts';
 import { MICROK8S_CERTS_SCRIPT_PATH, MICROK8S_FIRST_BOOT_COMMAND, MICROK8S_VERIFY_NODE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';
@@ -44,8 +44,6 @@ export function microk8sInitConfigurationKeys(obj: unknown): readonly string[] |
   return undefined;
 }
 
-const LISTS = ['extraWriteFiles', 'preRunCommands', 'postRunCommands'] as const;
-
 const PLACEMENT: CertChecksPlacement = {
   filesKey: 'extraWriteFiles',
   scriptPath: MICROK8S_CERTS_SCRIPT_PATH,
@@ -57,20 +55,9 @@ const PLACEMENT: CertChecksPlacement = {
 };
 
 function harden(o: KubeObject, keys: readonly string[], loaded: CertCheckFiles, context: HardenContext, note: (m: string) => void): KubeObject {
-  // why: a list field that is not a list (a clusterctl placeholder for the whole list) cannot be
-  // merged into; validation reports it when it is wrong, and it is left as written.
   const before = valueAt(o, keys);
   if (before !== undefined && before !== null && !isRecord(before)) return o;
-  const bad = nonListField(before, LISTS);
-  if (bad !== undefined) {
-    note(`${objectLabel(o)}: /${[...keys, bad].join('/')} is not a list; the certificate checks were not added to this object`);
-    return o;
-  }
-  const out = structuredClone(o) as KubeObject;
-  const init = objectAt(out, keys);
-  if (init === undefined) return o;
-  placeCertChecks(init, PLACEMENT, loaded, context, {});
-  return out;
+  return withCertChecks(o, keys, PLACEMENT, loaded, context, {}, note);
 }
 
 /** Adds the MicroK8s certificate checks (script, units, options file, first-boot and verify-node commands). */
