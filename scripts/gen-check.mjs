@@ -21,7 +21,7 @@ const coreChecks = [
 ];
 let coreStale = false;
 for (const [script, ok] of coreChecks) {
-  const r = spawnSync('node', [join(root, script), '--check'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, script), '--check'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) coreStale = true;
   else console.log(`gen:check: ${ok}`);
 }
