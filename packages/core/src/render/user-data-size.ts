@@ -10,6 +10,7 @@
 import type { KubeObject } from '../emit/to-yaml.ts';
 import type { Issue } from '../errors.ts';
 import type { Flavor } from '../flavors/flavor.ts';
+import { rec, strings } from '../preview/_common.ts';
 
 /**
  * Nova server create/rebuild `user_data`: "must be base64 encoded and is restricted to 65535 bytes"
@@ -85,16 +86,12 @@ function command(cmd: string): number {
   return 6 + utf8(JSON.stringify(cmd));
 }
 
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function records(v: unknown): Record<string, unknown>[] {
-  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => rec(x) !== undefined) : [];
 }
 
 function record(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return rec(v) ?? {};
 }
 
 /** One role's estimate and where the user's share of it sits. */
