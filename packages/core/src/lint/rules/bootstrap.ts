@@ -16,7 +16,6 @@ import { isRecord, valueAt } from '../../harden/_node-files.ts';
 import { childPointer, joinPointer } from '../../validate/pointer.ts';
 import { findPlaceholders } from '../../yaml/placeholders.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
-import { HARDENING_RULES } from './hardening.ts';
 
 // --- where the scripts are ------------------------------------------------------------------------
 
@@ -590,6 +589,3 @@ export const BOOTSTRAP_RULES: readonly LintRule[] = [
   contentAndContentFrom,
   microk8sWriteBeforeInstall,
 ];
-
-/** The bootstrap safety rules, then the hardening rules (rules/hardening.ts): one list for rules/index.ts. */
-export const BOOTSTRAP_AND_HARDENING_RULES: readonly LintRule[] = [...BOOTSTRAP_RULES, ...HARDENING_RULES];
