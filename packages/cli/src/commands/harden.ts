@@ -93,15 +93,7 @@ function certificatesOf(c: HardenCommandOptions['certificates']): { ok: Certific
 
 /** Builds the hardening options from the command line; every option given is explicit. */
 function hardeningOf(le: HardenCommandOptions['leaderElection'], certificates: CertificateHardening): NonNullable<ClusterSpec['hardening']> {
-  return {
-    certificates,
-    leaderElection: {
-      enabled: le.enabled,
-      ...(le.leaseDuration === undefined ? {} : { leaseDuration: le.leaseDuration }),
-      ...(le.renewDeadline === undefined ? {} : { renewDeadline: le.renewDeadline }),
-      ...(le.retryPeriod === undefined ? {} : { retryPeriod: le.retryPeriod }),
-    },
-  } as NonNullable<ClusterSpec['hardening']>;
+  return { certificates, leaderElection: le };
 }
 
 /** Reads, hardens and (with -o or --in-place) writes one manifest. */
