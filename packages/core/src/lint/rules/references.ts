@@ -144,10 +144,10 @@ interface Ref {
 
 const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 
-/** Namespace as the API server fills it in (the brief's convention: unset is `default`). */
 /** The label Helm's chart conventions put on every object of a chart (`<chart>-<version>`). */
 const HELM_CHART_LABEL = 'helm.sh/chart';
 
+/** Namespace as the API server fills it in (the brief's convention: unset is `default`). */
 function ns(namespace: string | undefined): string {
   return namespace ?? 'default';
 }
