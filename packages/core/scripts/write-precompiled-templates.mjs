@@ -9,11 +9,12 @@
 //   node packages/core/scripts/write-precompiled-templates.mjs           rewrite the file
 //   node packages/core/scripts/write-precompiled-templates.mjs --check   exit 1 when it is stale
 // `pnpm gen:check` (scripts/gen-check.mjs) runs the --check form.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { writeOrCheck } from './_write-outputs.mjs';
 
 const pkgDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(pkgDir, 'src', 'render', '_gen', 'precompiled-templates.ts');
@@ -55,19 +56,4 @@ for (const [source, { file, spec }] of entries) lines.push(`  // templates/${fil
 lines.push(']);', '');
 const text = lines.join('\n');
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(out, 'utf8');
-  } catch {
-    // Missing counts as stale.
-  }
-  if (current !== text) {
-    console.error(`${relative(process.cwd(), out)} is stale; run node packages/core/scripts/write-precompiled-templates.mjs`);
-    process.exit(1);
-  }
-} else {
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, text);
-  console.log(`wrote ${relative(process.cwd(), out)} (${entries.size} templates)`);
-}
+writeOrCheck([[out, text, `${entries.size} templates`]], 'node packages/core/scripts/write-precompiled-templates.mjs');

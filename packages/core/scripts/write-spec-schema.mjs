@@ -12,13 +12,14 @@
 //   node packages/core/scripts/write-spec-schema.mjs           rewrite both files
 //   node packages/core/scripts/write-spec-schema.mjs --check   exit 1 when either file is stale
 // `pnpm gen:check` (scripts/gen-check.mjs) runs the --check form.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { register } from 'tsx/esm/api';
+import { writeOrCheck } from './_write-outputs.mjs';
 
 const pkgDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const schemaFile = join(pkgDir, 'cluster-spec.schema.json');
@@ -55,25 +56,4 @@ const outputs = [
   [validatorFile, validatorText],
 ];
 
-if (process.argv.includes('--check')) {
-  let stale = false;
-  for (const [file, text] of outputs) {
-    let current = '';
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      // Missing counts as stale.
-    }
-    if (current !== text) {
-      console.error(`${relative(process.cwd(), file)} is stale; run node packages/core/scripts/write-spec-schema.mjs`);
-      stale = true;
-    }
-  }
-  if (stale) process.exit(1);
-} else {
-  for (const [file, text] of outputs) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    console.log(`wrote ${relative(process.cwd(), file)}`);
-  }
-}
+writeOrCheck(outputs, 'node packages/core/scripts/write-spec-schema.mjs');
