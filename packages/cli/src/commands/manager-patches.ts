@@ -25,7 +25,7 @@ export interface ManagerPatchesCommandOptions {
  * Reads a `--provider-args` file: either the JSON array `kubectl ... -o jsonpath='{...args}'`
  * prints, or one arg per line (blank lines and lines starting with # are skipped).
  */
-export function parseArgsFile(text: string): string[] | string {
+function parseArgsFile(text: string): string[] | string {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
     let parsed: unknown;

@@ -72,7 +72,7 @@ function issueLine(raw: Issue, file: string, text: string, spec: ClusterSpec | u
 }
 
 /** `<NN>-<kind>-<name>.yaml`, NN the 1-based output position with at least two digits. */
-export function objectFileName(index: number, object: KubeObject): string {
+function objectFileName(index: number, object: KubeObject): string {
   const safe = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
   return `${String(index + 1).padStart(2, '0')}-${safe(object.kind)}-${safe(object.metadata.name)}.yaml`;
 }

@@ -52,7 +52,7 @@ export interface ManagerPatchesResult {
 }
 
 /** The file the kustomize overlay expects each Deployment in, relative to the overlay. */
-export function kustomizeBasePath(provider: ManagerProvider): string {
+function kustomizeBasePath(provider: ManagerProvider): string {
   return `base/${provider.deployment}.yaml`;
 }
 
