@@ -182,7 +182,8 @@ describe('certificate-rotation-kubeadm', () => {
       { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', metadata: { name: 'a' }, spec: { rolloutBefore: 'oops' } },
     ];
     const out = certificateRotationKubeadm.apply(others, ctx());
-    out.forEach((o, i) => expect(o).toBe(others[i]));
+    expect(out).toHaveLength(others.length);
+    others.forEach((o, i) => expect(out[i]).toBe(o));
   });
 
   it('is registered in TRANSFORMS, which stays sorted by id', () => {
