@@ -212,10 +212,8 @@ const microk8sNoCaVerification: LintRule = {
       const v = doc.value;
       if (!isRecord(v) || v['kind'] !== 'MicroK8sControlPlane' || v['apiVersion'] !== `${CONTROLPLANE_GROUP}/v1beta1`) continue;
       const init = valueAt(v, ['spec', 'controlPlaneConfig', 'initConfiguration']);
-      const files = isRecord(init) && Array.isArray(init['extraWriteFiles']) ? init['extraWriteFiles'] : [];
-      const pre = isRecord(init) && Array.isArray(init['preRunCommands']) ? init['preRunCommands'] : [];
-      const hasScript = files.some((f) => isRecord(f) && f['path'] === MICROK8S_VERIFY_CA_SCRIPT_PATH);
-      const hasHook = pre.some((c) => typeof c === 'string' && c.trim().startsWith(MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH));
+      const hasScript = hasFile(listAt(init, 'extraWriteFiles'), MICROK8S_VERIFY_CA_SCRIPT_PATH);
+      const hasHook = listAt(init, 'preRunCommands').some((c) => typeof c === 'string' && c.trim().startsWith(MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH));
       if (hasScript && hasHook) continue;
       out.push({
         document: doc.index,
