@@ -105,6 +105,7 @@ describe("Nova's user-data limit with all hardening", () => {
     const es = await estimates(maximalKubeadm());
     show('kubeadm-openstack maximal (no user files/commands)', es);
     // Assert
+    expect(new Set(es.map((e) => e.role))).toEqual(new Set(['control plane init', 'control plane join', 'worker']));
     for (const e of es) expect(e.encoded, `${e.object} ${e.role}`).toBeLessThanOrEqual(NOVA_USER_DATA_MAX_BYTES);
   });
 });
