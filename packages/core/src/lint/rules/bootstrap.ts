@@ -55,22 +55,23 @@ const KUBEADM_COMMANDS = ['preKubeadmCommands', 'postKubeadmCommands', 'bootComm
 const MICROK8S_COMMANDS = ['preRunCommands', 'postRunCommands', 'bootCommands'] as const;
 const ENCODED = new Set(['base64', 'gzip', 'gzip+base64']);
 
+/** Where each bootstrap kind keeps the spec that holds files and commands: API group and keys from the object root. */
+export const BOOTSTRAP_SPEC_PLACES: Readonly<Record<string, { readonly provider: Provider; readonly group: string; readonly keys: readonly string[] }>> = {
+  KubeadmConfig: { provider: 'kubeadm', group: 'bootstrap.cluster.x-k8s.io', keys: ['spec'] },
+  KubeadmConfigTemplate: { provider: 'kubeadm', group: 'bootstrap.cluster.x-k8s.io', keys: ['spec', 'template', 'spec'] },
+  MicroK8sConfig: { provider: 'microk8s', group: 'bootstrap.cluster.x-k8s.io', keys: ['spec', 'initConfiguration'] },
+  MicroK8sConfigTemplate: { provider: 'microk8s', group: 'bootstrap.cluster.x-k8s.io', keys: ['spec', 'template', 'spec', 'initConfiguration'] },
+  KubeadmControlPlane: { provider: 'kubeadm', group: 'controlplane.cluster.x-k8s.io', keys: ['spec', 'kubeadmConfigSpec'] },
+  KubeadmControlPlaneTemplate: { provider: 'kubeadm', group: 'controlplane.cluster.x-k8s.io', keys: ['spec', 'template', 'spec', 'kubeadmConfigSpec'] },
+  MicroK8sControlPlane: { provider: 'microk8s', group: 'controlplane.cluster.x-k8s.io', keys: ['spec', 'controlPlaneConfig', 'initConfiguration'] },
+};
+
 /** Keys from the object root to the spec that holds files and commands, per group and kind. */
-function locateSpec(value: unknown): { provider: Provider; keys: string[] } | undefined {
+function locateSpec(value: unknown): { provider: Provider; keys: readonly string[] } | undefined {
   if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') return undefined;
-  const group = value['apiVersion'].split('/')[0];
-  const kind = value['kind'];
-  if (group === 'bootstrap.cluster.x-k8s.io') {
-    if (kind === 'KubeadmConfig') return { provider: 'kubeadm', keys: ['spec'] };
-    if (kind === 'KubeadmConfigTemplate') return { provider: 'kubeadm', keys: ['spec', 'template', 'spec'] };
-    if (kind === 'MicroK8sConfig') return { provider: 'microk8s', keys: ['spec', 'initConfiguration'] };
-    if (kind === 'MicroK8sConfigTemplate') return { provider: 'microk8s', keys: ['spec', 'template', 'spec', 'initConfiguration'] };
-  } else if (group === 'controlplane.cluster.x-k8s.io') {
-    if (kind === 'KubeadmControlPlane') return { provider: 'kubeadm', keys: ['spec', 'kubeadmConfigSpec'] };
-    if (kind === 'KubeadmControlPlaneTemplate') return { provider: 'kubeadm', keys: ['spec', 'template', 'spec', 'kubeadmConfigSpec'] };
-    if (kind === 'MicroK8sControlPlane') return { provider: 'microk8s', keys: ['spec', 'controlPlaneConfig', 'initConfiguration'] };
-  }
-  return undefined;
+  const place = Object.hasOwn(BOOTSTRAP_SPEC_PLACES, value['kind']) ? BOOTSTRAP_SPEC_PLACES[value['kind']] : undefined;
+  if (place === undefined || value['apiVersion'].split('/')[0] !== place.group) return undefined;
+  return place;
 }
 
 /** The bootstrap spec of a document, or undefined for other kinds. */

@@ -26,6 +26,7 @@ import {
 } from '../../harden/node-certs-contract.ts';
 import { childPointer, joinPointer, parsePointer } from '../../validate/pointer.ts';
 import type { LintRule, RuleFinding } from '../types.ts';
+import { BOOTSTRAP_SPEC_PLACES } from './bootstrap.ts';
 
 const CONTROLPLANE_GROUP = 'controlplane.cluster.x-k8s.io';
 
@@ -227,21 +228,20 @@ const microk8sNoCaVerification: LintRule = {
   },
 };
 
-/** Keys to the bootstrap config a node is built from, per kind, for the given API group prefix. */
+/** Keys to the bootstrap config a node is built from, per kind, and the API versions the rule checks. */
 type ConfigPlaces = Readonly<Record<string, { readonly group: string; readonly versions: readonly string[]; readonly keys: readonly string[] }>>;
 
-const MICROK8S_CONFIGS: ConfigPlaces = {
-  MicroK8sControlPlane: { group: CONTROLPLANE_GROUP, versions: ['v1beta1'], keys: ['spec', 'controlPlaneConfig', 'initConfiguration'] },
-  MicroK8sConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1'], keys: ['spec', 'template', 'spec', 'initConfiguration'] },
-  MicroK8sConfig: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1'], keys: ['spec', 'initConfiguration'] },
-};
+/** The places of bootstrap.ts for one provider's kinds, checked in `versions`. */
+function configPlaces(provider: 'kubeadm' | 'microk8s', versions: readonly string[]): ConfigPlaces {
+  return Object.fromEntries(
+    Object.entries(BOOTSTRAP_SPEC_PLACES)
+      .filter(([, p]) => p.provider === provider)
+      .map(([kind, p]) => [kind, { group: p.group, versions, keys: p.keys }]),
+  );
+}
 
-const KUBEADM_CONFIGS: ConfigPlaces = {
-  KubeadmControlPlane: { group: CONTROLPLANE_GROUP, versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'kubeadmConfigSpec'] },
-  KubeadmControlPlaneTemplate: { group: CONTROLPLANE_GROUP, versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'template', 'spec', 'kubeadmConfigSpec'] },
-  KubeadmConfigTemplate: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1', 'v1beta2'], keys: ['spec', 'template', 'spec'] },
-  KubeadmConfig: { group: 'bootstrap.cluster.x-k8s.io', versions: ['v1beta1', 'v1beta2'], keys: ['spec'] },
-};
+const MICROK8S_CONFIGS = configPlaces('microk8s', ['v1beta1']);
+const KUBEADM_CONFIGS = configPlaces('kubeadm', ['v1beta1', 'v1beta2']);
 
 /** The config object of a document and its keys, when the document is one of `places`. */
 function bootstrapConfig(value: unknown, places: ConfigPlaces): { config: unknown; keys: readonly string[] } | undefined {
