@@ -2,7 +2,7 @@
 // microk8s-ca-verification, leader-election-microk8s): put capi-gen's files and commands into a
 // bootstrap config's lists without touching the user's, and, for the certificate checks, write the
 // script, units and /etc/capi-gen/certs.env and their commands the same way for both providers.
-// isRecord, valueAt and objectAt are the object-walking helpers of every transform in harden/.
+// isRecord, valueAt, objectAt and updateAt are the object-walking helpers of every transform in harden/.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { buildCertsEnv, explicitCertsEnv } from './certificate-options.ts';
@@ -121,6 +121,24 @@ export function valueAt(root: unknown, keys: readonly string[]): unknown {
     v = v[k];
   }
   return v;
+}
+
+/**
+ * Returns a copy of `root` with `keys` (all plain objects) created where missing or null and the value at
+ * the end replaced by `update(old)`; undefined when something on the way is not an object
+ * (left for validation to report, never overwritten).
+ */
+export function updateAt(root: Record<string, unknown>, keys: readonly string[], update: (old: unknown) => unknown): Record<string, unknown> | undefined {
+  const [head, ...rest] = keys;
+  if (head === undefined) return undefined;
+  const child = root[head];
+  if (rest.length === 0) {
+    const next = update(child);
+    return next === undefined ? undefined : { ...root, [head]: next };
+  }
+  if (child !== undefined && child !== null && !isRecord(child)) return undefined;
+  const next = updateAt(isRecord(child) ? child : {}, rest, update);
+  return next === undefined ? undefined : { ...root, [head]: next };
 }
 
 /** `Kind/name` of an object, for notes. */

@@ -20,7 +20,7 @@
 // period is 7 days or less (no valid value exists), or is not a number (a clusterctl placeholder,
 // so the limit is unknown), are left alone.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, valueAt } from './_node-files.ts';
+import { isRecord, updateAt, valueAt } from './_node-files.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
 /**
@@ -67,21 +67,6 @@ function targetOf(obj: unknown): Target | undefined {
   return undefined;
 }
 
-/**
- * Returns a copy of `root` with `keys` (all plain objects) created where missing or null and `value`
- * at the end; undefined when something on the way is not an object (left for validation to report,
- * never overwritten).
- */
-function setAt(root: Record<string, unknown>, keys: readonly string[], value: unknown): Record<string, unknown> | undefined {
-  const [head, ...rest] = keys;
-  if (head === undefined) return undefined;
-  if (rest.length === 0) return { ...root, [head]: value };
-  const child = root[head];
-  if (child !== undefined && child !== null && !isRecord(child)) return undefined;
-  const next = setAt(isRecord(child) ? child : {}, rest, value);
-  return next === undefined ? undefined : { ...root, [head]: next };
-}
-
 function hardenObject(obj: KubeObject, explicit: number | undefined): KubeObject {
   const target = targetOf(obj);
   if (target === undefined) return obj;
@@ -98,7 +83,7 @@ function hardenObject(obj: KubeObject, explicit: number | undefined): KubeObject
   else if (existing !== undefined && existing !== null) return obj;
   else value = defaultExpiryDays(validity);
   if (value === undefined || existing === value) return obj;
-  return (setAt(obj, [...target.spec, ...target.field], value) ?? obj) as KubeObject;
+  return (updateAt(obj, [...target.spec, ...target.field], () => value) ?? obj) as KubeObject;
 }
 
 /** Sets certificatesExpiryDays on KubeadmControlPlane(Template) so KCP renews the certificates. */

@@ -10,7 +10,7 @@
 // Every other arg keeps its value and its place.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { childPointer, joinPointer } from '../validate/pointer.ts';
-import { isRecord, valueAt } from './_node-files.ts';
+import { isRecord, updateAt, valueAt } from './_node-files.ts';
 import {
   checkLeaderElectionTimings,
   LEADER_ELECTION_DEFAULTS,
@@ -199,24 +199,6 @@ function setOnList(args: readonly unknown[], explicit: Partial<LeaderElectionTim
     if (!seen.has(field)) out.push({ name: LEADER_ELECTION_FLAGS[field], value: decide(explicit, field, undefined) });
   }
   return out;
-}
-
-/**
- * Returns a copy of `root` with `keys` (all plain objects) created where missing or null and the value at
- * the end replaced by `update(old)`; undefined when something on the way is not an object
- * (left for validation to report, never overwritten).
- */
-function updateAt(root: Record<string, unknown>, keys: readonly string[], update: (old: unknown) => unknown): Record<string, unknown> | undefined {
-  const [head, ...rest] = keys;
-  if (head === undefined) return undefined;
-  const child = root[head];
-  if (rest.length === 0) {
-    const next = update(child);
-    return next === undefined ? undefined : { ...root, [head]: next };
-  }
-  if (child !== undefined && child !== null && !isRecord(child)) return undefined;
-  const next = updateAt(isRecord(child) ? child : {}, rest, update);
-  return next === undefined ? undefined : { ...root, [head]: next };
 }
 
 function hardenObject(obj: KubeObject, explicit: Partial<LeaderElectionTimings>): KubeObject {
