@@ -27,23 +27,27 @@ import {
   type UserDataStep,
 } from './_common.ts';
 
-/** The provider's scripts in the order it writes them (embed.go allScripts), with their size in bytes at the commit. */
-export const MICROK8S_PROVIDER_SCRIPTS: readonly (readonly [string, number])[] = [
-  ['00-configure-snapstore-proxy.sh', 910],
-  ['00-configure-snapstore-http-proxy.sh', 257],
-  ['00-disable-host-services.sh', 190],
-  ['00-install-microk8s.sh', 630],
-  ['10-configure-cert-for-lb.sh', 621],
-  ['10-configure-apiserver.sh', 1506],
-  ['10-configure-calico-ipip.sh', 1057],
-  ['10-configure-cluster-agent-port.sh', 218],
-  ['10-configure-containerd-proxy.sh', 788],
-  ['10-configure-dqlite-port.sh', 347],
-  ['30-configure-traefik.sh', 1056],
-  ['10-configure-kubelet.sh', 530],
-  ['20-microk8s-enable.sh', 377],
-  ['20-microk8s-join.sh', 1729],
-  ['50-wait-apiserver.sh', 218],
+/**
+ * The provider's scripts in the order it writes them (embed.go allScripts) to /capi-scripts/ on
+ * every node (0700 root:root), with their size in bytes and lines at the commit
+ * (controllers/cloudinit/scripts/; render/user-data-size.ts counts them too).
+ */
+export const MICROK8S_PROVIDER_SCRIPTS: readonly (readonly [name: string, bytes: number, lines: number])[] = [
+  ['00-configure-snapstore-proxy.sh', 910, 36],
+  ['00-configure-snapstore-http-proxy.sh', 257, 15],
+  ['00-disable-host-services.sh', 190, 12],
+  ['00-install-microk8s.sh', 630, 25],
+  ['10-configure-cert-for-lb.sh', 621, 26],
+  ['10-configure-apiserver.sh', 1506, 49],
+  ['10-configure-calico-ipip.sh', 1057, 37],
+  ['10-configure-cluster-agent-port.sh', 218, 11],
+  ['10-configure-containerd-proxy.sh', 788, 34],
+  ['10-configure-dqlite-port.sh', 347, 14],
+  ['30-configure-traefik.sh', 1056, 33],
+  ['10-configure-kubelet.sh', 530, 26],
+  ['20-microk8s-enable.sh', 377, 17],
+  ['20-microk8s-join.sh', 1729, 67],
+  ['50-wait-apiserver.sh', 218, 13],
 ];
 
 export type MicroK8sRole = MachineRole;

@@ -11,6 +11,7 @@ import type { KubeObject } from '../emit/to-yaml.ts';
 import type { Issue } from '../errors.ts';
 import type { Flavor } from '../flavors/flavor.ts';
 import { rec, strings } from '../preview/_common.ts';
+import { MICROK8S_PROVIDER_SCRIPTS } from '../preview/_microk8s.ts';
 
 /**
  * Nova server create/rebuild `user_data`: "must be base64 encoded and is restricted to 65535 bytes"
@@ -24,24 +25,11 @@ export const NOVA_USER_DATA_MAX_BYTES = 65535;
  * node (0700 root:root), whatever the role: [bytes, lines] of each file in
  * canonical/cluster-api-bootstrap-provider-microk8s controllers/cloudinit/scripts/ at commit
  * 71682d3c (main, 2025-07-31); see NewBaseCloudConfig in controllers/cloudinit/cloudinit.go.
+ * Keyed by name from the preview's table (preview/_microk8s.ts), the one copy of these numbers.
  */
-export const MICROK8S_CAPI_SCRIPTS: Readonly<Record<string, readonly [bytes: number, lines: number]>> = {
-  '00-configure-snapstore-http-proxy.sh': [257, 15],
-  '00-configure-snapstore-proxy.sh': [910, 36],
-  '00-disable-host-services.sh': [190, 12],
-  '00-install-microk8s.sh': [630, 25],
-  '10-configure-apiserver.sh': [1506, 49],
-  '10-configure-calico-ipip.sh': [1057, 37],
-  '10-configure-cert-for-lb.sh': [621, 26],
-  '10-configure-cluster-agent-port.sh': [218, 11],
-  '10-configure-containerd-proxy.sh': [788, 34],
-  '10-configure-dqlite-port.sh': [347, 14],
-  '10-configure-kubelet.sh': [530, 26],
-  '20-microk8s-enable.sh': [377, 17],
-  '20-microk8s-join.sh': [1729, 67],
-  '30-configure-traefik.sh': [1056, 33],
-  '50-wait-apiserver.sh': [218, 13],
-};
+export const MICROK8S_CAPI_SCRIPTS: Readonly<Record<string, readonly [bytes: number, lines: number]>> = Object.fromEntries(
+  MICROK8S_PROVIDER_SCRIPTS.map(([name, bytes, lines]) => [name, [bytes, lines] as const]),
+);
 
 /** PEM of an RSA-2048 CA certificate (about 1.1 KB; rounded up). */
 const RSA2048_CERT_PEM_BYTES = 1200;
