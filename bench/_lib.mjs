@@ -22,7 +22,7 @@ export function requireBuilt(name, files = [join(root, 'packages', 'cli', 'dist'
 }
 
 /** The q-quantile of xs (nearest rank). */
-export function quantile(xs, q) {
+function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);
   const i = Math.min(s.length - 1, Math.ceil(q * s.length) - 1);
   return s[Math.max(0, i)];
@@ -37,7 +37,7 @@ export function stats(xs) {
  * One whole-process run of case `c` ({ label, args, env?, ok? }: env an object or a function
  * called per run, ok the accepted exit codes, [0] unless given); wall time in ms and stderr.
  */
-export function once(c) {
+function once(c) {
   const ok = c.ok ?? [0];
   const env = typeof c.env === 'function' ? c.env() : c.env;
   const t0 = process.hrtime.bigint();
