@@ -14,7 +14,7 @@ import {
   type ClusterSpec,
   type HardenChange,
 } from '@capi-gen/core';
-import { readInput } from './_read-input.ts';
+import { readInput, STDIN } from './_read-input.ts';
 
 /** Options of {@link runHarden}, already parsed by main.ts. */
 export interface HardenCommandOptions {
@@ -115,8 +115,8 @@ export async function runHarden(options: HardenCommandOptions): Promise<HardenOu
   const certificates = certificatesOf(options.certificates);
   if ('refused' in certificates) return { kind: 'failed', lines: certificates.refused };
 
-  const file = options.input === '-' ? '<stdin>' : options.input;
-  const read = await readInput(options.input, options.readStdin, options.input === '-' ? 'stdin' : options.input);
+  const file = options.input === STDIN ? '<stdin>' : options.input;
+  const read = await readInput(options.input, options.readStdin, options.input === STDIN ? 'stdin' : options.input);
   if ('problem' in read) return { kind: 'failed', lines: [read.problem] };
   const text = read.text;
 
