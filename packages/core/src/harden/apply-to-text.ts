@@ -30,6 +30,7 @@ import type { HardenContext, Transform } from './registry.ts';
 import { TRANSFORMS } from './registry.ts';
 import { hardenTargetOf } from './targets.ts';
 import { loadDocuments } from '../yaml/load.ts';
+import { childPointer } from '../validate/pointer.ts';
 
 /** Options of {@link hardenText}. */
 export interface HardenTextOptions {
@@ -401,10 +402,6 @@ function summarize(v: unknown): string {
   return json.length > 100 ? `${json.slice(0, 97)}...` : json;
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 // --- diff -------------------------------------------------------------------------------------
 
 /** Where a node sits, for edits that replace it whole. */
@@ -496,7 +493,7 @@ function diffMap(map: YAMLMap, before: Record<string, unknown>, after: Record<st
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(before)) {
-    const child = `${path}/${escapePointer(k)}`;
+    const child = childPointer(path, k);
     const pairs = pairsByKey.get(k) ?? [];
     if (after[k] === undefined) {
       st.ops.push({ kind: 'delete-key', map, pairs, path: child, change: 'remove', at: startOf(pairs[0]?.key) ?? 0, value: undefined, old: before[k] });
@@ -511,7 +508,7 @@ function diffMap(map: YAMLMap, before: Record<string, unknown>, after: Record<st
     if (Object.hasOwn(before, k)) continue;
     const key = st.cc ? escapeForEnvsubst(k) : k;
     const value = inject(undefined, undefined, after[k], st.cc);
-    st.ops.push({ kind: 'add', map, key, path: `${path}/${escapePointer(k)}`, change: 'add', at: lastCharBefore(endOfMap(map)), value, old: undefined });
+    st.ops.push({ kind: 'add', map, key, path: childPointer(path, k), change: 'add', at: lastCharBefore(endOfMap(map)), value, old: undefined });
     define(out, key, value);
   }
   return out;
