@@ -439,7 +439,7 @@ const envsubstEatsDollar: LintRule = {
 // --- kubeadm field limits and webhook rules -------------------------------------------------------
 
 /** kubeadm `files[].content` and each command: CRD `maxLength: 10240` (characters, as Kubernetes counts them). */
-export const KUBEADM_TEXT_LIMIT = 10240;
+const KUBEADM_TEXT_LIMIT = 10240;
 
 function codePoints(s: string): number {
   let n = 0;
