@@ -27,10 +27,9 @@ export class NoEquivalentError extends Error {
   }
 }
 
-/** True for a plain (non-array, non-null) object. */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+import { isRecord } from '../util/record.ts';
+
+export { isRecord };
 
 function escapeToken(k: string): string {
   return k.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -2,12 +2,14 @@
 // microk8s-ca-verification, leader-election-microk8s): put capi-gen's files and commands into a
 // bootstrap config's lists without touching the user's, and, for the certificate checks, write the
 // script, units and /etc/capi-gen/certs.env and their commands the same way for both providers.
-// isRecord, valueAt, objectAt and updateAt are the object-walking helpers of every transform in harden/.
+// objectAt and updateAt are the object-walking helpers of every transform in harden/ (isRecord and
+// valueAt, which they build on, are core's util/record.ts).
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { loadNodeScript, type ScriptDirs } from '../scripts/load-script.ts';
 import { buildCertsEnv, explicitCertsEnv } from './certificate-options.ts';
 import { CERTS_ENV_PATH, CERTS_SERVICE_PATH, CERTS_TIMER_PATH, type CertsEnvKey } from './node-certs-contract.ts';
 import type { HardenContext } from './registry.ts';
+import { isRecord, valueAt } from '../util/record.ts';
 
 /** A file entry as both providers take it (MicroK8s requires all four fields). */
 export interface NodeFile {
@@ -15,10 +17,6 @@ export interface NodeFile {
   readonly owner: string;
   readonly permissions: string;
   readonly content: string;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**
@@ -111,16 +109,6 @@ export function forceObjectAt(root: Record<string, unknown>, keys: readonly stri
     at = next;
   }
   return at;
-}
-
-/** The value at `keys`, or undefined. */
-export function valueAt(root: unknown, keys: readonly string[]): unknown {
-  let v = root;
-  for (const k of keys) {
-    if (!isRecord(v)) return undefined;
-    v = v[k];
-  }
-  return v;
 }
 
 /**

@@ -20,7 +20,8 @@
 // period is 7 days or less (no valid value exists), or is not a number (a clusterctl placeholder,
 // so the limit is unknown), are left alone.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, updateAt, valueAt } from './_node-files.ts';
+import { isRecord, valueAt } from '../util/record.ts';
+import { updateAt } from './_node-files.ts';
 import type { HardenContext, Transform } from './registry.ts';
 
 /**

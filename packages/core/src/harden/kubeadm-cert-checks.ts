@@ -23,7 +23,8 @@
 // wrong folder and `|| exit 1` would stop the bootstrap), and lists that are not lists. Objects
 // missing what encloses the KubeadmConfigSpec (a template without spec) are left alone too.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, loadCertCheckFiles, objectLabel, valueAt, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { isRecord, valueAt } from '../util/record.ts';
+import { loadCertCheckFiles, objectLabel, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
 import { CERTS_ENV_PATH_PATTERN, KUBEADM_CERTS_ENV_KEYS } from './certificate-options.ts';
 import { KUBEADM_CERTS_SCRIPT_PATH, KUBEADM_POST_COMMAND, KUBEADM_PRE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';

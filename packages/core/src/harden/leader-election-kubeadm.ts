@@ -10,7 +10,8 @@
 // Every other arg keeps its value and its place.
 import type { KubeObject } from '../emit/to-yaml.ts';
 import { childPointer, joinPointer } from '../validate/pointer.ts';
-import { isRecord, updateAt, valueAt } from './_node-files.ts';
+import { isRecord, valueAt } from '../util/record.ts';
+import { updateAt } from './_node-files.ts';
 import {
   checkLeaderElectionTimings,
   LEADER_ELECTION_DEFAULTS,

@@ -22,7 +22,8 @@
 // postRunCommand, after the leader-election script (which restarts kubelite): it is the final
 // gate of the bootstrap. An earlier copy of our command is moved there, not duplicated.
 import type { KubeObject } from '../emit/to-yaml.ts';
-import { isRecord, loadCertCheckFiles, valueAt, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
+import { isRecord, valueAt } from '../util/record.ts';
+import { loadCertCheckFiles, withCertChecks, type CertCheckFiles, type CertChecksPlacement } from './_node-files.ts';
 import { MICROK8S_CERTS_ENV_KEYS } from './certificate-options.ts';
 import { MICROK8S_CERTS_SCRIPT_PATH, MICROK8S_FIRST_BOOT_COMMAND, MICROK8S_VERIFY_NODE_COMMAND } from './node-certs-contract.ts';
 import type { HardenContext, Transform } from './registry.ts';

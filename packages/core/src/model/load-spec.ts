@@ -7,6 +7,7 @@ import { loadDocuments } from '../yaml/load.ts';
 import { validate as validateSpec } from './_gen/cluster-spec-validator.ts';
 import { ClusterSpecSchema, type ClusterSpec } from './cluster-spec.ts';
 import { checkSpecForFlavor, type FlavorKinds } from './flavor-rules.ts';
+import { isRecord } from '../util/record.ts';
 
 /** An Ajv validate function: true when valid, else `errors` says why. */
 interface SpecValidator {
@@ -20,10 +21,6 @@ interface SpecValidator {
 // (allErrors, strict: false); `pnpm gen:check` fails when it is stale, and
 // test/render/spec-validator.test.ts holds it to Ajv compiling the current schema.
 const specValidator = validateSpec as unknown as SpecValidator;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** A spec problem before positions are known. */
 interface SpecProblem {
@@ -44,7 +41,7 @@ function schemaProblems(value: unknown): SpecProblem[] {
 }
 
 function field(v: unknown, key: string): unknown {
-  return isObject(v) ? v[key] : undefined;
+  return isRecord(v) ? v[key] : undefined;
 }
 
 // Rules that a JSON Schema cannot say, or says badly. They read the value defensively, so that a
@@ -87,7 +84,7 @@ function ruleProblems(value: unknown, schema: readonly SpecProblem[]): SpecProbl
   // Timings the schema already rejects (not a duration) are not checked against each other.
   const le = field(field(spec, 'hardening'), 'leaderElection') as NonNullable<ClusterSpec['hardening']>['leaderElection'];
   const timingsValid = !schema.some((p) => p.path === '/hardening' || p.path.startsWith('/hardening/leaderElection'));
-  if (isObject(le) && le.enabled !== false && timingsValid) {
+  if (isRecord(le) && le.enabled !== false && timingsValid) {
     const timings = {
       leaseDuration: le.leaseDuration ?? LEADER_ELECTION_DEFAULTS.leaseDuration,
       renewDeadline: le.renewDeadline ?? LEADER_ELECTION_DEFAULTS.renewDeadline,
@@ -151,7 +148,7 @@ export function checkClusterSpec(value: unknown, options: CheckClusterSpecOption
 }
 
 function specLabel(value: unknown): string {
-  return isObject(value) && typeof value['name'] === 'string' ? `ClusterSpec/${value['name']}` : 'ClusterSpec';
+  return isRecord(value) && typeof value['name'] === 'string' ? `ClusterSpec/${value['name']}` : 'ClusterSpec';
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IssueCode } from '../errors.ts';
 import { childPointer, parsePointer } from '../validate/pointer.ts';
 import type { SchemaNode } from './schema-arbitrary.ts';
+import { isRecord } from '../util/record.ts';
 
 /** One single-point change that makes a schema-valid object invalid at a known path. */
 export interface Mutation {
@@ -26,10 +27,6 @@ function setAt(root: unknown, pointer: string, make: (old: unknown) => unknown):
   return copy;
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /**
  * Lists every single mutation that the schema says must be rejected, for one value.
  * Nodes that preserve unknown fields, int-or-string nodes and anything under them are
@@ -41,7 +38,7 @@ export function listMutations(value: unknown, schema: SchemaNode, path = ''): Mu
     return out;
   }
   const type = schema['type'];
-  if (type === 'object' && isObj(value)) {
+  if (type === 'object' && isRecord(value)) {
     if (schema['additionalProperties'] === false && path !== '') {
       out.push({
         kind: 'unknown-field',
@@ -53,7 +50,7 @@ export function listMutations(value: unknown, schema: SchemaNode, path = ''): Mu
     const properties = (schema['properties'] as Record<string, SchemaNode> | undefined) ?? {};
     const extra = schema['additionalProperties'];
     for (const [k, v] of Object.entries(value)) {
-      const sub = properties[k] ?? (isObj(extra) ? (extra as SchemaNode) : undefined);
+      const sub = properties[k] ?? (isRecord(extra) ? (extra as SchemaNode) : undefined);
       if (sub !== undefined) out.push(...listMutations(v, sub, childPointer(path, k)));
     }
     return out;

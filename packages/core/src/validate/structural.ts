@@ -15,6 +15,7 @@
  */
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import type { StructuralSchema } from '@capi-gen/crds';
+import { isRecord } from '../util/record.ts';
 
 /** One problem found by {@link checkListTypes} or {@link evaluateRules}. */
 export interface StructuralFinding {
@@ -90,10 +91,6 @@ function celEscape(name: string): string | null {
   return name.replace(/__|[.\-/]/g, (s) =>
     s === '__' ? '__underscores__' : s === '.' ? '__dot__' : s === '-' ? '__dash__' : '__slash__',
   );
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function kindOf(schema: StructuralSchema): Kind {

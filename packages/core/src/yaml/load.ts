@@ -15,6 +15,7 @@ import { fastLocate, linePos, lineTable, type LineTable } from './fast-locate.ts
 import { canMaskPlaceholders, findPlaceholders, isMasked, maskPlaceholders, unmaskPlaceholders } from './placeholders.ts';
 import type { LineCol, LoadedDocument, LoadOptions } from './types.ts';
 import { describeHazard, KUBERNETES_SCHEMA, kubernetesKeyOfPlain, resolvePlainScalar, takeResolverFlags, yaml11Hazard } from './yaml11.ts';
+import { isRecord } from '../util/record.ts';
 
 /**
  * Splits a YAML text into documents and reads each one as Kubernetes does (YAML 1.1 scalars, see
@@ -515,10 +516,6 @@ function escapeToken(token: string): string {
 }
 
 // --- values -----------------------------------------------------------------------------------
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Sets a key as data, also `__proto__` (as js-yaml does). */
 function setProperty(obj: Record<string, unknown>, key: string, value: unknown): void {

@@ -12,7 +12,7 @@
 // Facts: ../shared/notes/capi-facts.md sections a-d; Jinja behaviour: ../shared/notes/validators.md
 // section 2 (measured with cloud-init 22.4.2's own renderer, and again in
 // test/lint/rules-bootstrap.test.ts).
-import { isRecord, valueAt } from '../../harden/_node-files.ts';
+import { isRecord, valueAt } from '../../util/record.ts';
 import { childPointer, joinPointer } from '../../validate/pointer.ts';
 import { findPlaceholders } from '../../yaml/placeholders.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';

@@ -13,7 +13,7 @@
 //   sync before the node mints or checks certificates) and the certificate checks, wired by the
 //   microk8s-cert-guard and kubeadm-cert-checks transforms. What "guarded" means is the contract
 //   in harden/node-certs-contract.ts; the constants come from there.
-import { isRecord, valueAt } from '../../harden/_node-files.ts';
+import { isRecord, valueAt } from '../../util/record.ts';
 import { checkEffectiveTimings, KUBE_COMPONENT_LEADER_ELECTION_DEFAULTS, readLeaderElectionArgs } from '../../harden/leader-election-kubeadm.ts';
 import { LEADER_ELECTION_FLAGS, parseDuration } from '../../harden/leader-election-options.ts';
 import { MICROK8S_VERIFY_CA_SCRIPT_PATH, MICROK8S_WRAP_CALICO_IPIP_SCRIPT_PATH } from '../../harden/microk8s-ca-verification.ts';

@@ -3,7 +3,7 @@
 // vendored CRDs mark it), never from a hard-coded list; removals are upstream facts the vendored
 // CRDs cannot show (a removed version is simply absent), see shared/notes/capi-facts.md e.
 import { CRDS, findCrd } from '@capi-gen/crds';
-import { isRecord } from '../../harden/_node-files.ts';
+import { isRecord } from '../../util/record.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
 import { BOOTSTRAP_GROUP, CONTROLPLANE_GROUP, CORE_GROUP, INFRA_GROUP, kubeDocs, REFERENCE_RULES, splitApiVersion, str, type KubeDoc } from './references.ts';
 

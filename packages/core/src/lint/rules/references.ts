@@ -10,7 +10,7 @@
 // form to `${VAR}`, so `${CLUSTER_NAME}-md-0` matches `${CLUSTER_NAME}-md-0` (same placeholder
 // text, same value after `clusterctl generate`). A namespace that holds a placeholder is only known
 // after generation, so it never counts as a mismatch.
-import { isRecord } from '../../harden/_node-files.ts';
+import { isRecord } from '../../util/record.ts';
 import { joinPointer, parsePointer, valueAt } from '../../validate/pointer.ts';
 import type { LintContext, LintRule, RuleFinding } from '../types.ts';
 
